@@ -1,0 +1,28 @@
+"""Site map: public pages at /, the staff area at /i/<institution>/, personal pages at /me/."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from intercampus.accounts import urls as me_urls
+from intercampus.api import api
+from intercampus.core import urls as core_staff_urls
+from intercampus.institutions import staff_urls as institution_staff_urls
+from intercampus.network import staff_urls as network_staff_urls
+
+# Every view here is wrapped by core.permissions.staff_view; the tenancy middleware has
+# already resolved <institution> and answered 404 to anyone who is not staff there.
+staff_patterns = [
+    *core_staff_urls.urlpatterns,
+    *institution_staff_urls.urlpatterns,
+    *network_staff_urls.urlpatterns,
+]
+
+urlpatterns = [
+    path("", include("intercampus.network.urls")),
+    path("i/<str:institution>/", include((staff_patterns, "staff"))),
+    path("me/", include((me_urls.urlpatterns, "me"))),
+    path("api/v1/", api.urls),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
