@@ -8,6 +8,7 @@ import uuid
 from typing import Any
 
 from django.db import models
+from django_countries.fields import Country
 
 from intercampus.core.models import AuditEntry
 
@@ -29,6 +30,8 @@ def _json_safe(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, decimal.Decimal | uuid.UUID):
         return str(value)
+    if isinstance(value, Country):
+        return value.code or ""
     if isinstance(value, list | tuple):
         return [_json_safe(v) for v in value]
     if isinstance(value, dict):

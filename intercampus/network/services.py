@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django_scopes import scopes_disabled
 
 from intercampus.core.services import (
     ServiceError,
@@ -18,7 +19,7 @@ from intercampus.core.services import (
     audited_delete,
     audited_update,
 )
-from intercampus.institutions.models import Institution
+from intercampus.institutions.models import Institution, Person
 from intercampus.network.choices import DecisionBody
 from intercampus.network.models import (
     AccessPoint,
@@ -79,6 +80,42 @@ def membership_change(*, actor: Any, membership: Membership, **fields: Any) -> M
     )
 
 
+@transaction.atomic
+def member_institution_create(
+    *,
+    actor: Any,
+    consortium: Consortium,
+    kind: str,
+    since: datetime.date,
+    **institution_fields: Any,
+) -> Membership:
+    """Create a new institution and make it a member or associate partner, in one step.
+
+    ``institution_fields`` are Institution fields (schac, name, country, city, ...). Raises
+    ``ValidationError`` naming the field at fault; nothing is kept if either part fails.
+    """
+    institution = audited_create(
+        actor=actor,
+        model=Institution,
+        action="institutions.institution.created",
+        **institution_fields,
+    )
+    return membership_add(
+        actor=actor, consortium=consortium, institution=institution, kind=kind, since=since
+    )
+
+
+def consortium_change(*, actor: Any, consortium: Consortium, **fields: Any) -> Consortium:
+    """Change what the secretariat may say about its consortium (description, website)."""
+    allowed = {"description", "website"}
+    return audited_update(
+        actor=actor,
+        obj=consortium,
+        action="network.consortium.changed",
+        **{k: v for k, v in fields.items() if k in allowed},
+    )
+
+
 # --- Work groups ---------------------------------------------------------------------------
 
 
@@ -121,6 +158,8 @@ def work_group_appoint(
             field="institution",
         )
     term_start = term_start or decided_on
+    if term_end is not None and term_end < term_start:
+        raise ServiceError(_("A term cannot end before it starts."), field="term_end")
     decision = audited_create(
         actor=actor,
         model=Decision,
@@ -166,28 +205,73 @@ def _is_current_member(consortium: Consortium, institution: Institution) -> bool
 def work_group_member_add(
     *, actor: Any, work_group: WorkGroup, institution: Institution, **fields: Any
 ) -> WorkGroupMember:
+    """Seat ``institution`` in the group, with an optional ``representative`` (a Person of it)."""
     if work_group.members.filter(institution=institution).exists():
         raise ServiceError(
             _("{institution} is already in this group.").format(institution=institution),
             field="institution",
             status=409,
         )
-    return audited_create(
+    # The representative works at another institution than the one whose staff area runs
+    # this request; validating the foreign key must see that person, so no tenant scope here.
+    with scopes_disabled():
+        return audited_create(
+            actor=actor,
+            model=WorkGroupMember,
+            action="network.work_group_member.created",
+            work_group=work_group,
+            institution=institution,
+            **fields,
+        )
+
+
+@transaction.atomic
+def work_group_member_add_new_representative(
+    *,
+    actor: Any,
+    work_group: WorkGroup,
+    institution: Institution,
+    given_name: str,
+    family_name: str,
+    position: str = "",
+    email: str = "",
+    since: datetime.date | None = None,
+) -> WorkGroupMember:
+    """Record a new Person at ``institution`` and seat the institution with them as its
+    representative; nothing is kept if either part fails."""
+    if work_group.members.filter(institution=institution).exists():
+        raise ServiceError(
+            _("{institution} is already in this group.").format(institution=institution),
+            field="institution",
+            status=409,
+        )
+    with scopes_disabled():
+        person = audited_create(
+            actor=actor,
+            model=Person,
+            action="institutions.person.created",
+            institution=institution,
+            given_name=given_name,
+            family_name=family_name,
+            position=position,
+            email=email,
+        )
+    return work_group_member_add(
         actor=actor,
-        model=WorkGroupMember,
-        action="network.work_group_member.created",
         work_group=work_group,
         institution=institution,
-        **fields,
+        representative=person,
+        since=since,
     )
 
 
 def work_group_member_change(
     *, actor: Any, member: WorkGroupMember, **fields: Any
 ) -> WorkGroupMember:
-    return audited_update(
-        actor=actor, obj=member, action="network.work_group_member.changed", **fields
-    )
+    with scopes_disabled():
+        return audited_update(
+            actor=actor, obj=member, action="network.work_group_member.changed", **fields
+        )
 
 
 def work_group_member_remove(*, actor: Any, member: WorkGroupMember) -> None:
@@ -238,6 +322,17 @@ def meeting_create(*, actor: Any, work_group: WorkGroup, **fields: Any) -> Meeti
         work_group=work_group,
         **fields,
     )
+
+
+@transaction.atomic
+def meeting_create_with_decision(
+    *, actor: Any, work_group: WorkGroup, decision_text: str = "", **fields: Any
+) -> Meeting:
+    """Create a meeting and, when ``decision_text`` is given, its first decision, together."""
+    meeting = meeting_create(actor=actor, work_group=work_group, **fields)
+    if decision_text.strip():
+        decision_record(actor=actor, meeting=meeting, text=decision_text.strip())
+    return meeting
 
 
 def meeting_change(*, actor: Any, meeting: Meeting, **fields: Any) -> Meeting:

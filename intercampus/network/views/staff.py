@@ -1,23 +1,1048 @@
-from django.http import HttpResponse
+"""Staff pages of the consortium secretariat and of work group coordinators.
+
+The secretariat's pages fetch the consortium with ``get_managed_consortium`` (only the one its
+institution hosts); the coordinator's pages fetch the group with ``get_run_work_group`` (only
+groups its institution coordinates). Everything below hangs off those two objects, so an id in
+the URL can never reach another consortium's or group's data.
+
+Every write goes through a service; after a successful POST the page redirects (PRG) with a
+message. A refused or invalid POST re-renders the form with what was typed and the errors.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from intercampus.core.permissions import staff_view
+from intercampus.core.services import ServiceError
+from intercampus.network import forms, selectors, services
+from intercampus.network.choices import ActionStatus
+from intercampus.network.models import Consortium, Meeting, Project, WorkGroup
+
+MANAGE_CONSORTIUM = "network.manage_consortium"
+MANAGE_WORK_GROUP = "network.manage_work_group"
+UNFINISHED = frozenset({ActionStatus.OPEN, ActionStatus.IN_PROGRESS})
 
 
-@staff_view("network.manage_consortium")
-def consortium(request, slug):
-    return HttpResponse("TODO")
+# --- Helpers -------------------------------------------------------------------------------
 
 
-@staff_view("network.manage_consortium")
-def work_groups(request, slug):
-    return HttpResponse("TODO")
+def _url(request: HttpRequest, name: str, **kwargs: Any) -> str:
+    return reverse(f"staff:{name}", kwargs={"institution": request.institution.schac, **kwargs})
 
 
-@staff_view("network.manage_consortium")
-def projects(request, slug):
-    return HttpResponse("TODO")
+def _attempt(form, service: Callable[..., Any], **kwargs: Any) -> tuple[bool, Any]:
+    """Call ``service``; if it refuses, put its message on ``form`` and return (False, None)."""
+    try:
+        return True, service(**kwargs)
+    except ServiceError as error:
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+    except ValidationError as error:
+        forms.add_service_errors(form, error)
+    return False, None
 
 
-@staff_view("network.manage_work_group")
-def work_group(request, consortium, group):
-    return HttpResponse("TODO")
+def _attempt_or_message(request: HttpRequest, service: Callable[..., Any], **kwargs: Any) -> bool:
+    """Call a service that has no form (a delete button); a refusal becomes an error message."""
+    try:
+        service(**kwargs)
+    except ServiceError as error:
+        messages.error(request, error.message)
+        return False
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return False
+    return True
+
+
+def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
+    """Back to the page the button was on (a ``next`` field), if it is one of ours."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(default)
+
+
+def _home_crumb(request: HttpRequest) -> tuple[Any, str]:
+    return (_("Staff area"), _url(request, "home"))
+
+
+def _consortium_crumbs(request: HttpRequest, consortium: Consortium, *more) -> list:
+    return [
+        _home_crumb(request),
+        (str(consortium), _url(request, "consortium", slug=consortium.slug)),
+        *more,
+    ]
+
+
+def _form_page(request: HttpRequest, template: str = "network/staff/form.html", **context):
+    context.setdefault("institution", request.institution)
+    return render(request, template, context)
+
+
+# --- Secretariat: the consortium and its memberships ---------------------------------------
+
+
+def _consortium(request: HttpRequest, slug: str) -> Consortium:
+    return selectors.get_managed_consortium(request.institution, slug)
+
+
+@staff_view(MANAGE_CONSORTIUM)
+def consortium(request: HttpRequest, slug: str) -> HttpResponse:
+    managed = _consortium(request, slug)
+    members, partners = selectors.members_and_partners(managed)
+    return render(
+        request,
+        "network/staff/consortium.html",
+        {
+            "institution": request.institution,
+            "consortium": managed,
+            "members": members,
+            "partners": partners,
+            "ended": selectors.ended_memberships(managed),
+            "breadcrumbs": [_home_crumb(request), (str(managed), "")],
+        },
+    )
+
+
+@staff_view(MANAGE_CONSORTIUM)
+def consortium_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    managed = _consortium(request, slug)
+    back = _url(request, "consortium", slug=slug)
+    initial = {"description": managed.description, "website": managed.website}
+    form = forms.ConsortiumForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        ok, _result = _attempt(
+            form,
+            services.consortium_change,
+            actor=request.user,
+            consortium=managed,
+            **form.cleaned_data,
+        )
+        if ok:
+            messages.success(request, _("The consortium's description was saved."))
+            return redirect(back)
+    return _form_page(
+        request,
+        form=form,
+        title=_("Edit {consortium}").format(consortium=managed),
+        submit=_("Save"),
+        back=back,
+        breadcrumbs=_consortium_crumbs(request, managed, (_("Edit"), "")),
+    )
+
+
+@staff_view(MANAGE_CONSORTIUM)
+def membership_add(request: HttpRequest, slug: str) -> HttpResponse:
+    managed = _consortium(request, slug)
+    back = _url(request, "consortium", slug=slug)
+    form = forms.MembershipAddForm(
+        request.POST or None, institutions=selectors.institutions_outside(managed)
+    )
+    if request.method == "POST" and form.is_valid():
+        ok, membership = _attempt(
+            form,
+            services.membership_add,
+            actor=request.user,
+            consortium=managed,
+            **form.cleaned_data,
+        )
+        if ok:
+            messages.success(
+                request,
+                _("{institution} now belongs to {consortium}.").format(
+                    institution=membership.institution, consortium=managed
+                ),
+            )
+            return redirect(back)
+    return _form_page(
+        request,
+        form=form,
+        title=_("Add an institution to {consortium}").format(consortium=managed),
+        intro=_("Choose an institution that is already on the platform."),
+        aside_link=(
+            _("Add an institution that is not on the platform yet"),
+            _url(request, "member_new", slug=slug),
+        ),
+        submit=_("Add"),
+        back=back,
+        breadcrumbs=_consortium_crumbs(request, managed, (_("Add a member"), "")),
+    )
+
+
+@staff_view(MANAGE_CONSORTIUM)
+def member_new(request: HttpRequest, slug: str) -> HttpResponse:
+    managed = _consortium(request, slug)
+    back = _url(request, "consortium", slug=slug)
+    form = forms.MemberInstitutionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        ok, membership = _attempt(
+            form,
+            services.member_institution_create,
+            actor=request.user,
+            consortium=managed,
+            kind=form.cleaned_data["kind"],
+            since=form.cleaned_data["since"],
+            **form.institution_fields(),
+        )
+        if ok:
+            messages.success(
+                request,
+                _("{institution} was added and now belongs to {consortium}.").format(
+                    institution=membership.institution, consortium=managed
+                ),
+            )
+            return redirect(back)
+    return _form_page(
+        request,
+        form=form,
+        title=_("Add a new institution to {consortium}").format(consortium=managed),
+        submit=_("Add"),
+        back=back,
+        breadcrumbs=_consortium_crumbs(request, managed, (_("New institution"), "")),
+    )
+
+
+@staff_view(MANAGE_CONSORTIUM)
+def membership_edit(request: HttpRequest, slug: str, membership) -> HttpResponse:
+    managed = _consortium(request, slug)
+    found = selectors.get_membership(managed, membership)
+    back = _url(request, "consortium", slug=slug)
+    initial = {"kind": found.kind, "since": found.since, "until": found.until}
+    form = forms.MembershipChangeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        ok, _result = _attempt(
+            form,
+            services.membership_change,
+            actor=request.user,
+            membership=found,
+            **form.cleaned_data,
+        )
+        if ok:
+            messages.success(
+                request,
+                _("The membership of {institution} was saved.").format(
+                    institution=found.institution
+                ),
+            )
+            return redirect(back)
+    return _form_page(
+        request,
+        form=form,
+        title=_("Membership of {institution}").format(institution=found.institution),
+        submit=_("Save"),
+        back=back,
+        breadcrumbs=_consortium_crumbs(request, managed, (str(found.institution), "")),
+    )
+
+
+def _member_rows(managed: Consortium) -> tuple[list[str], list[list[Any]]]:
+    header = [
+        str(_("Name")),
+        str(_("SCHAC code")),
+        str(_("Country")),
+        str(_("City")),
+        str(_("Kind")),
+        str(_("Since")),
+    ]
+    rows = [
+        [
+            m.institution.name,
+            m.institution.schac,
+            m.institution.country.code,
+            m.institution.city,
+            str(m.get_kind_display()),
+            m.since,
+        ]
+        for m in selectors.current_memberships(managed)
+    ]
+    return header, rows
+
+
+def _spreadsheet_safe(value: Any) -> Any:
+    # A cell starting with = + - @ is run as a formula by spreadsheet programs.
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+@staff_view(MANAGE_CONSORTIUM)
+def members_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    managed = _consortium(request, slug)
+    header, rows = _member_rows(managed)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{managed.slug}-members.csv"'
+    # A byte order mark, so that spreadsheet programs read the names as UTF-8.
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_spreadsheet_safe(v) for v in row])
+    return response
+
+
+@staff_view(MANAGE_CONSORTIUM)
+def members_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    managed = _consortium(request, slug)
+    header, rows = _member_rows(managed)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = str(_("Members"))[:31]
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(row)
+        for cell in sheet[sheet.max_row]:
+            # openpyxl would store a text starting with "=" as a formula; keep it text.
+            if cell.data_type == "f":
+                cell.data_type = "s"
+            if hasattr(cell.value, "isoformat"):
+                cell.number_format = "yyyy-mm-dd"
+    sheet.freeze_panes = "A2"
+    for column, width in zip("ABCDEF", (45, 22, 10, 20, 20, 12), strict=True):
+        sheet.column_dimensions[column].width = width
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{managed.slug}-members.xlsx"'
+    return response
+
+
+# --- Secretariat: work groups --------------------------------------------------------------
+
+
+def _groups_crumb(request: HttpRequest, managed: Consortium) -> tuple[Any, str]:
+    return (_("Work groups"), _url(request, "work_groups", slug=managed.slug))
+
+
+def _group_crumbs(request: HttpRequest, managed: Consortium, group: WorkGroup, *more) -> list:
+    return _consortium_crumbs(
+        request,
+        managed,
+        _groups_crumb(request, managed),
+        (group.name, _url(request, "work_group_manage", slug=managed.slug, group=group.slug)),
+        *more,
+    )
+
+
+@staff_view(MANAGE_CONSORTIUM)
+def work_groups(request: HttpRequest, slug: str) -> HttpResponse:
+    managed = _consortium(request, slug)
+    return render(
+        request,
+        "network/staff/work_groups.html",
+        {
+            "institution": request.institution,
+            "consortium": managed,
+            "groups": selectors.consortium_work_groups(managed),
+            "breadcrumbs": _consortium_crumbs(request, managed, (_("Work groups"), "")),
+        },
+    )
+
+
+@staff_view(MANAGE_CONSORTIUM)
+def work_group_create(request: HttpRequest, slug: str) -> HttpResponse:
+    managed = _consortium(request, slug)
+    form = forms.WorkGroupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        ok, group = _attempt(
+            form,
+            services.work_group_create,
+            actor=request.user,
+            consortium=managed,
+            **form.cleaned_data,
+        )
+        if ok:
+            messages.success(request, _("The group {name} was created.").format(name=group.name))
+            return redirect(_url(request, "work_group_manage", slug=slug, group=group.slug))
+    return _form_page(
+        request,
+        form=form,
+        title=_("New work group"),
+        submit=_("Create"),
+        back=_url(request, "work_groups", slug=slug),
+        breadcrumbs=_consortium_crumbs(
+            request, managed, _groups_crumb(request, managed), (_("New"), "")
+        ),
+    )
+
+
+@staff_view(MANAGE_CONSORTIUM)
+def work_group_manage(request: HttpRequest, slug: str, group: str) -> HttpResponse:
+    managed = _consortium(request, slug)
+    found = selectors.get_work_group(managed, group)
+    return render(
+        request,
+        "network/staff/work_group_manage.html",
+        {
+            "institution": request.institution,
+            "consortium": managed,
+            "group": found,
+            "appointments": selectors.appointments_of(found),
+            "members": selectors.work_group_members(found),
+            "access_points": selectors.access_points_for(found),
+            "breadcrumbs": _consortium_crumbs(
+                request, managed, _groups_crumb(request, managed), (found.name, "")
+            ),
+        },
+    )
+
+
+@staff_view(MANAGE_CONSORTIUM)
+def work_group_edit(request: HttpRequest, slug: str, group: str) -> HttpResponse:
+    managed = _consortium(request, slug)
+    found = selectors.get_work_group(managed, group)
+    form = forms.WorkGroupForm(
+        request.POST or None, initial=forms.WorkGroupForm.initial_from(found)
+    )
+    if request.method == "POST" and form.is_valid():
+        ok, _result = _attempt(
+            form,
+            services.work_group_change,
+            actor=request.user,
+            work_group=found,
+            **form.cleaned_data,
+        )
+        if ok:
+            messages.success(request, _("The group {name} was saved.").format(name=found.name))
+            return redirect(_url(request, "work_group_manage", slug=slug, group=found.slug))
+        # The refused values stay on the form; the page around it shows the stored group.
+        found = selectors.get_work_group(managed, group)
+    return _form_page(
+        request,
+        form=form,
+        title=_("Edit {name}").format(name=found.name),
+        submit=_("Save"),
+        back=_url(request, "work_group_manage", slug=slug, group=group),
+        breadcrumbs=_group_crumbs(request, managed, found, (_("Edit"), "")),
+    )
+
+
+@staff_view(MANAGE_CONSORTIUM)
+def work_group_appoint(request: HttpRequest, slug: str, group: str) -> HttpResponse:
+    managed = _consortium(request, slug)
+    found = selectors.get_work_group(managed, group)
+    back = _url(request, "work_group_manage", slug=slug, group=group)
+    form = forms.AppointmentForm(
+        request.POST or None, institutions=selectors.current_member_institutions(managed)
+    )
+    if request.method == "POST" and form.is_valid():
+        ok, appointment = _attempt(
+            form,
+            services.work_group_appoint,
+            actor=request.user,
+            work_group=found,
+            **form.cleaned_data,
+        )
+        if ok:
+            messages.success(
+                request,
+                _("{institution} was appointed to coordinate {group}.").format(
+                    institution=appointment.institution, group=found.name
+                ),
+            )
+            return redirect(back)
+    return _form_page(
+        request,
+        "network/staff/work_group_appoint.html",
+        form=form,
+        group=found,
+        appointments=selectors.appointments_of(found),
+        title=_("Appoint a coordinator of {group}").format(group=found.name),
+        intro=_(
+            "Record the General Assembly's decision. The current coordinator's term ends "
+            "the day before the new term starts."
+        ),
+        submit=_("Appoint"),
+        back=back,
+        breadcrumbs=_group_crumbs(request, managed, found, (_("Appoint a coordinator"), "")),
+    )
+
+
+@staff_view(MANAGE_CONSORTIUM)
+def work_group_member_add(request: HttpRequest, slug: str, group: str) -> HttpResponse:
+    managed = _consortium(request, slug)
+    found = selectors.get_work_group(managed, group)
+    back = _url(request, "work_group_manage", slug=slug, group=group)
+    candidates = selectors.institutions_to_seat(found)
+    form = forms.WorkGroupMemberForm(
+        request.POST or None, institutions=candidates, people=selectors.people_at(candidates)
+    )
+    if request.method == "POST" and form.is_valid():
+        data, new_person = form.cleaned_data, form.new_person()
+        common = {"actor": request.user, "work_group": found, "institution": data["institution"]}
+        if new_person:
+            ok, member = _attempt(
+                form,
+                services.work_group_member_add_new_representative,
+                since=data["since"],
+                **common,
+                **new_person,
+            )
+        else:
+            ok, member = _attempt(
+                form,
+                services.work_group_member_add,
+                representative=data["representative"],
+                since=data["since"],
+                **common,
+            )
+        if ok:
+            messages.success(
+                request,
+                _("{institution} is now in {group}.").format(
+                    institution=member.institution, group=found.name
+                ),
+            )
+            return redirect(back)
+    return _form_page(
+        request,
+        form=form,
+        title=_("Add a member to {group}").format(group=found.name),
+        intro=_("Choose the representative among the institution's people, or name a new one."),
+        submit=_("Add"),
+        back=back,
+        breadcrumbs=_group_crumbs(request, managed, found, (_("Add a member"), "")),
+    )
+
+
+@staff_view(MANAGE_CONSORTIUM)
+@require_POST
+def work_group_member_remove(request: HttpRequest, slug: str, group: str, member) -> HttpResponse:
+    managed = _consortium(request, slug)
+    found = selectors.get_work_group(managed, group)
+    seat = selectors.get_group_member(found, member)
+    if _attempt_or_message(
+        request, services.work_group_member_remove, actor=request.user, member=seat
+    ):
+        messages.success(
+            request,
+            _("{institution} was removed from {group}.").format(
+                institution=seat.institution, group=found.name
+            ),
+        )
+    return redirect(_url(request, "work_group_manage", slug=slug, group=group))
+
+
+@staff_view(MANAGE_CONSORTIUM)
+def access_point_set(request: HttpRequest, slug: str, group: str) -> HttpResponse:
+    managed = _consortium(request, slug)
+    found = selectors.get_work_group(managed, group)
+    back = _url(request, "work_group_manage", slug=slug, group=group)
+    form = forms.AccessPointForm(
+        request.POST or None,
+        institutions=selectors.current_member_institutions(managed).filter(
+            work_group_seats__work_group=found
+        ),
+    )
+    if request.method == "POST" and form.is_valid():
+        ok, point = _attempt(
+            form,
+            services.access_point_set,
+            actor=request.user,
+            consortium=managed,
+            work_group=found,
+            **form.cleaned_data,
+        )
+        if ok:
+            messages.success(
+                request,
+                _("{institution} is the access point for {country}.").format(
+                    institution=point.institution, country=point.country.name
+                ),
+            )
+            return redirect(back)
+    return _form_page(
+        request,
+        form=form,
+        title=_("Set an access point"),
+        intro=_("Members of the group act as the consortium's access points to their countries."),
+        submit=_("Save"),
+        back=back,
+        breadcrumbs=_group_crumbs(request, managed, found, (_("Access point"), "")),
+    )
+
+
+# --- Secretariat: projects -----------------------------------------------------------------
+
+
+def _projects_crumb(request: HttpRequest, managed: Consortium) -> tuple[Any, str]:
+    return (_("Projects"), _url(request, "projects", slug=managed.slug))
+
+
+@staff_view(MANAGE_CONSORTIUM)
+def projects(request: HttpRequest, slug: str) -> HttpResponse:
+    managed = _consortium(request, slug)
+    return render(
+        request,
+        "network/staff/projects.html",
+        {
+            "institution": request.institution,
+            "consortium": managed,
+            "projects": selectors.projects_of(managed).prefetch_related("outputs"),
+            "breadcrumbs": _consortium_crumbs(request, managed, (_("Projects"), "")),
+        },
+    )
+
+
+@staff_view(MANAGE_CONSORTIUM)
+def project_create(request: HttpRequest, slug: str) -> HttpResponse:
+    managed = _consortium(request, slug)
+    form = forms.ProjectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        ok, project = _attempt(
+            form,
+            services.project_create,
+            actor=request.user,
+            consortium=managed,
+            **form.cleaned_data,
+        )
+        if ok:
+            messages.success(request, _("The project {name} was created.").format(name=project))
+            return redirect(_url(request, "project", slug=slug, project=project.slug))
+    return _form_page(
+        request,
+        form=form,
+        title=_("New project"),
+        submit=_("Create"),
+        back=_url(request, "projects", slug=slug),
+        breadcrumbs=_consortium_crumbs(
+            request, managed, _projects_crumb(request, managed), (_("New"), "")
+        ),
+    )
+
+
+def _project_page(
+    request: HttpRequest,
+    managed: Consortium,
+    project: Project,
+    *,
+    partner_form=None,
+    output_form=None,
+) -> HttpResponse:
+    return render(
+        request,
+        "network/staff/project.html",
+        {
+            "institution": request.institution,
+            "consortium": managed,
+            "project": project,
+            "partner_form": partner_form
+            or forms.ProjectPartnerForm(prefix="partner", institutions=_partner_choices(project)),
+            "output_form": output_form or forms.ProjectOutputForm(prefix="output"),
+            "output_statuses": forms.OutputStatusForm.base_fields["status"].choices,
+            "breadcrumbs": _consortium_crumbs(
+                request, managed, _projects_crumb(request, managed), (project.acronym, "")
+            ),
+        },
+    )
+
+
+def _partner_choices(project: Project):
+    from intercampus.institutions.models import Institution
+
+    return Institution.objects.exclude(
+        pk__in=project.partners.filter(institution__isnull=False).values("institution_id")
+    ).order_by("name")
+
+
+@staff_view(MANAGE_CONSORTIUM)
+def project(request: HttpRequest, slug: str, project: str) -> HttpResponse:
+    managed = _consortium(request, slug)
+    return _project_page(request, managed, selectors.get_consortium_project(managed, project))
+
+
+@staff_view(MANAGE_CONSORTIUM)
+def project_edit(request: HttpRequest, slug: str, project: str) -> HttpResponse:
+    managed = _consortium(request, slug)
+    found = selectors.get_consortium_project(managed, project)
+    form = forms.ProjectForm(request.POST or None, initial=forms.ProjectForm.initial_from(found))
+    if request.method == "POST" and form.is_valid():
+        ok, _result = _attempt(
+            form, services.project_change, actor=request.user, project=found, **form.cleaned_data
+        )
+        if ok:
+            messages.success(request, _("The project {name} was saved.").format(name=found))
+            return redirect(_url(request, "project", slug=slug, project=found.slug))
+        found = selectors.get_consortium_project(managed, project)
+    return _form_page(
+        request,
+        form=form,
+        title=_("Edit {name}").format(name=found.acronym),
+        submit=_("Save"),
+        back=_url(request, "project", slug=slug, project=project),
+        breadcrumbs=_consortium_crumbs(
+            request,
+            managed,
+            _projects_crumb(request, managed),
+            (found.acronym, _url(request, "project", slug=slug, project=project)),
+            (_("Edit"), ""),
+        ),
+    )
+
+
+@staff_view(MANAGE_CONSORTIUM)
+def project_partner_add(request: HttpRequest, slug: str, project: str) -> HttpResponse:
+    managed = _consortium(request, slug)
+    found = selectors.get_consortium_project(managed, project)
+    page = _url(request, "project", slug=slug, project=project)
+    if request.method != "POST":
+        return redirect(page)
+    form = forms.ProjectPartnerForm(
+        request.POST, prefix="partner", institutions=_partner_choices(found)
+    )
+    if form.is_valid():
+        ok, partner = _attempt(
+            form,
+            services.project_partner_add,
+            actor=request.user,
+            project=found,
+            **form.cleaned_data,
+        )
+        if ok:
+            messages.success(
+                request, _("{name} was added as a partner.").format(name=partner.display_name)
+            )
+            return redirect(page)
+    return _project_page(request, managed, found, partner_form=form)
+
+
+@staff_view(MANAGE_CONSORTIUM)
+@require_POST
+def project_partner_remove(request: HttpRequest, slug: str, project: str, partner) -> HttpResponse:
+    managed = _consortium(request, slug)
+    found = selectors.get_consortium_project(managed, project)
+    gone = selectors.get_project_partner(found, partner)
+    if _attempt_or_message(
+        request, services.project_partner_remove, actor=request.user, partner=gone
+    ):
+        messages.success(request, _("{name} was removed.").format(name=gone.display_name))
+    return redirect(_url(request, "project", slug=slug, project=project))
+
+
+@staff_view(MANAGE_CONSORTIUM)
+def project_output_add(request: HttpRequest, slug: str, project: str) -> HttpResponse:
+    managed = _consortium(request, slug)
+    found = selectors.get_consortium_project(managed, project)
+    page = _url(request, "project", slug=slug, project=project)
+    if request.method != "POST":
+        return redirect(page)
+    form = forms.ProjectOutputForm(request.POST, prefix="output")
+    if form.is_valid():
+        ok, output = _attempt(
+            form,
+            services.project_output_add,
+            actor=request.user,
+            project=found,
+            **form.cleaned_data,
+        )
+        if ok:
+            messages.success(request, _("The output {title} was added.").format(title=output))
+            return redirect(page)
+    return _project_page(request, managed, found, output_form=form)
+
+
+@staff_view(MANAGE_CONSORTIUM)
+@require_POST
+def project_output_status(request: HttpRequest, slug: str, project: str, output) -> HttpResponse:
+    managed = _consortium(request, slug)
+    found = selectors.get_consortium_project(managed, project)
+    item = selectors.get_project_output(found, output)
+    form = forms.OutputStatusForm(request.POST)
+    saved = form.is_valid() and _attempt_or_message(
+        request,
+        services.project_output_change,
+        actor=request.user,
+        output=item,
+        status=form.cleaned_data["status"],
+    )
+    if request.htmx:
+        item.refresh_from_db()
+        return render(
+            request,
+            "network/staff/_output_row.html",
+            {
+                "institution": request.institution,
+                "consortium": managed,
+                "project": found,
+                "output": item,
+                "output_statuses": form.fields["status"].choices,
+                "saved": saved,
+            },
+        )
+    if saved:
+        messages.success(request, _("The status of {title} was saved.").format(title=item))
+    elif not form.is_valid():
+        messages.error(request, _("Choose one of the listed statuses."))
+    return redirect(_url(request, "project", slug=slug, project=project))
+
+
+# --- Coordinator: the group's meetings, decisions and actions ------------------------------
+
+
+def _run_group(request: HttpRequest, consortium: str, group: str) -> WorkGroup:
+    return selectors.get_run_work_group(
+        request.institution, request.tenant_roles, consortium, group
+    )
+
+
+def _run_crumbs(request: HttpRequest, group: WorkGroup, *more) -> list:
+    page = _url(request, "work_group", consortium=group.consortium.slug, group=group.slug)
+    return [_home_crumb(request), (group.name, page if more else ""), *more]
+
+
+def _action_context() -> dict[str, Any]:
+    return {"action_statuses": forms.ActionStatusForm.base_fields["status"].choices}
+
+
+@staff_view(MANAGE_WORK_GROUP)
+def work_group(request: HttpRequest, consortium: str, group: str) -> HttpResponse:
+    found = _run_group(request, consortium, group)
+    form = forms.MeetingCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        ok, meeting = _attempt(
+            form,
+            services.meeting_create_with_decision,
+            actor=request.user,
+            work_group=found,
+            decision_text=form.cleaned_data["decision_text"],
+            **form.meeting_fields(),
+        )
+        if ok:
+            messages.success(
+                request, _("The meeting {title} was added.").format(title=meeting.title)
+            )
+            return redirect(_meeting_url(request, found, meeting))
+    return render(
+        request,
+        "network/staff/group.html",
+        {
+            "institution": request.institution,
+            "group": found,
+            "meetings": selectors.meetings_of(found).prefetch_related("actions"),
+            "actions": selectors.actions_of(found, today=timezone.localdate()),
+            "form": form,
+            "form_open": request.method == "POST",
+            **_action_context(),
+            "breadcrumbs": _run_crumbs(request, found),
+        },
+    )
+
+
+def _meeting_url(request: HttpRequest, group: WorkGroup, meeting: Meeting) -> str:
+    return _url(
+        request,
+        "meeting",
+        consortium=group.consortium.slug,
+        group=group.slug,
+        meeting=meeting.uuid,
+    )
+
+
+def _meeting_page(
+    request: HttpRequest,
+    group: WorkGroup,
+    meeting: Meeting,
+    *,
+    meeting_form=None,
+    decision_form=None,
+    action_form=None,
+) -> HttpResponse:
+    owners = selectors.group_institutions(group)
+    return render(
+        request,
+        "network/staff/meeting.html",
+        {
+            "institution": request.institution,
+            "group": group,
+            "meeting": meeting,
+            "decisions": meeting.decisions.order_by("decided_on", "id"),
+            "actions": selectors.meeting_actions(meeting),
+            "meeting_form": meeting_form
+            or forms.MeetingForm(prefix="meeting", initial=forms.MeetingForm.initial_from(meeting)),
+            "decision_form": decision_form or forms.DecisionForm(prefix="decision"),
+            "action_form": action_form or forms.ActionForm(prefix="action", institutions=owners),
+            **_action_context(),
+            "breadcrumbs": _run_crumbs(request, group, (meeting.title, "")),
+        },
+    )
+
+
+@staff_view(MANAGE_WORK_GROUP)
+def meeting(request: HttpRequest, consortium: str, group: str, meeting) -> HttpResponse:
+    found = _run_group(request, consortium, group)
+    item = selectors.get_meeting(found, meeting)
+    if request.method != "POST":
+        return _meeting_page(request, found, item)
+    form = forms.MeetingForm(request.POST, prefix="meeting")
+    if form.is_valid():
+        ok, _result = _attempt(
+            form, services.meeting_change, actor=request.user, meeting=item, **form.meeting_fields()
+        )
+        if ok:
+            messages.success(request, _("The meeting was saved."))
+            return redirect(_meeting_url(request, found, item))
+        item.refresh_from_db()
+    return _meeting_page(request, found, item, meeting_form=form)
+
+
+@staff_view(MANAGE_WORK_GROUP)
+def meeting_delete(request: HttpRequest, consortium: str, group: str, meeting) -> HttpResponse:
+    found = _run_group(request, consortium, group)
+    item = selectors.get_meeting(found, meeting)
+    if request.method == "POST":
+        if _attempt_or_message(request, services.meeting_delete, actor=request.user, meeting=item):
+            messages.success(
+                request, _("The meeting {title} was deleted.").format(title=item.title)
+            )
+            return redirect(_url(request, "work_group", consortium=consortium, group=group))
+        return redirect(_meeting_url(request, found, item))
+    return render(
+        request,
+        "network/staff/meeting_delete.html",
+        {
+            "institution": request.institution,
+            "group": found,
+            "meeting": item,
+            "breadcrumbs": _run_crumbs(
+                request,
+                found,
+                (item.title, _meeting_url(request, found, item)),
+                (_("Delete"), ""),
+            ),
+        },
+    )
+
+
+@staff_view(MANAGE_WORK_GROUP)
+def decision_add(request: HttpRequest, consortium: str, group: str, meeting) -> HttpResponse:
+    found = _run_group(request, consortium, group)
+    item = selectors.get_meeting(found, meeting)
+    if request.method != "POST":
+        return redirect(_meeting_url(request, found, item))
+    form = forms.DecisionForm(request.POST, prefix="decision")
+    if form.is_valid():
+        ok, _result = _attempt(
+            form, services.decision_record, actor=request.user, meeting=item, **form.cleaned_data
+        )
+        if ok:
+            messages.success(request, _("The decision was recorded."))
+            return redirect(_meeting_url(request, found, item))
+    return _meeting_page(request, found, item, decision_form=form)
+
+
+@staff_view(MANAGE_WORK_GROUP)
+@require_POST
+def decision_delete(
+    request: HttpRequest, consortium: str, group: str, meeting, decision
+) -> HttpResponse:
+    found = _run_group(request, consortium, group)
+    item = selectors.get_meeting(found, meeting)
+    gone = selectors.get_meeting_decision(item, decision)
+    if _attempt_or_message(request, services.decision_delete, actor=request.user, decision=gone):
+        messages.success(request, _("The decision was deleted."))
+    return redirect(_meeting_url(request, found, item))
+
+
+@staff_view(MANAGE_WORK_GROUP)
+def action_add(request: HttpRequest, consortium: str, group: str, meeting) -> HttpResponse:
+    found = _run_group(request, consortium, group)
+    item = selectors.get_meeting(found, meeting)
+    if request.method != "POST":
+        return redirect(_meeting_url(request, found, item))
+    form = forms.ActionForm(
+        request.POST, prefix="action", institutions=selectors.group_institutions(found)
+    )
+    if form.is_valid():
+        ok, action = _attempt(
+            form,
+            services.action_create,
+            actor=request.user,
+            work_group=found,
+            meeting=item,
+            **form.cleaned_data,
+        )
+        if ok:
+            messages.success(request, _("The action {title} was added.").format(title=action))
+            return redirect(_meeting_url(request, found, item))
+    return _meeting_page(request, found, item, action_form=form)
+
+
+@staff_view(MANAGE_WORK_GROUP)
+@require_POST
+def action_status(request: HttpRequest, consortium: str, group: str, action) -> HttpResponse:
+    found = _run_group(request, consortium, group)
+    item = selectors.get_action(found, action)
+    form = forms.ActionStatusForm(request.POST)
+    saved = form.is_valid() and _attempt_or_message(
+        request,
+        services.action_change,
+        actor=request.user,
+        action=item,
+        status=form.cleaned_data["status"],
+    )
+    default = (
+        _meeting_url(request, found, item.meeting)
+        if item.meeting
+        else _url(request, "work_group", consortium=consortium, group=group)
+    )
+    if request.htmx:
+        item.refresh_from_db()
+        item.is_late = bool(
+            item.due and item.due < timezone.localdate() and item.status in UNFINISHED
+        )
+        return render(
+            request,
+            "network/staff/_action_row.html",
+            {
+                "institution": request.institution,
+                "group": found,
+                "action": item,
+                "saved": saved,
+                "next": request.POST.get("next", ""),
+                "show_meeting": request.POST.get("show_meeting") == "1",
+                **_action_context(),
+            },
+        )
+    if saved:
+        messages.success(request, _("The status of {title} was saved.").format(title=item))
+    elif not form.is_valid():
+        messages.error(request, _("Choose one of the listed statuses."))
+    return _back(request, default)
+
+
+@staff_view(MANAGE_WORK_GROUP)
+@require_POST
+def action_delete(request: HttpRequest, consortium: str, group: str, action) -> HttpResponse:
+    found = _run_group(request, consortium, group)
+    item = selectors.get_action(found, action)
+    default = (
+        _meeting_url(request, found, item.meeting)
+        if item.meeting
+        else _url(request, "work_group", consortium=consortium, group=group)
+    )
+    if _attempt_or_message(request, services.action_delete, actor=request.user, action=item):
+        messages.success(request, _("The action {title} was deleted.").format(title=item))
+    return _back(request, default)

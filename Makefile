@@ -1,0 +1,65 @@
+# Intercampus: the everyday commands. Needs only Python 3.11+ (with venv) and make.
+#
+#   make demo          set up .venv, load the demo consortium on SQLite, serve it on 127.0.0.1:$(PORT)
+#   make test          set up .venv with the test extras and run the whole suite on SQLite
+#   make test-postgres the same suite on PostgreSQL ($(POSTGRES_URL))
+#   make lint          ruff check and ruff format --check
+#   make format        ruff format and ruff check --fix
+#   make clean         remove .venv, caches and collected static files (keeps the database in var/)
+
+PYTHON ?= python3
+VENV ?= .venv
+PORT ?= 8000
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/intercampus
+# Extra arguments for pytest, e.g. make test PYTEST_ARGS="-k workgroup -x"
+PYTEST_ARGS ?=
+
+BIN := $(VENV)/bin
+# Stamps: the project is (re)installed only when pyproject.toml is newer than the last install.
+INSTALLED := $(VENV)/.installed
+INSTALLED_TEST := $(VENV)/.installed-test
+
+.PHONY: demo test test-postgres lint format clean help
+
+help:
+	@sed -n 's/^#   //p' Makefile
+
+demo: $(INSTALLED)
+	$(BIN)/intercampus demo --port $(PORT)
+
+# `make test` runs on SQLite whatever DATABASE_URL the shell has; test-postgres sets it.
+test: $(INSTALLED_TEST)
+	env -u DATABASE_URL -u INTERCAMPUS_ENV $(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: $(INSTALLED_TEST)
+	env -u INTERCAMPUS_ENV DATABASE_URL='$(POSTGRES_URL)' $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(INSTALLED_TEST)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(INSTALLED_TEST)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache .hypothesis test-results var/static
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+		echo "Intercampus needs Python 3.11 or newer as '$(PYTHON)'."; \
+		echo "Install it, or run: make PYTHON=/path/to/python3.11 ..."; exit 1; }
+	@$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || { \
+		echo "Python's venv module is missing. On Debian or Ubuntu install it with:"; \
+		echo "    sudo apt-get install python3-venv"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(INSTALLED): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -e .
+	@touch $@
+
+# The test extras include the project itself, so this install also satisfies `make demo`.
+$(INSTALLED_TEST): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $@ $(INSTALLED)

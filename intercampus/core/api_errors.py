@@ -1,0 +1,174 @@
+"""How the API refuses bad input and reports every error.
+
+Every error leaves the API as a 4xx JSON body ``{"detail": "<human message>", ...}``:
+
+=====================================================  ======  ==============================
+raised                                                 status  body
+=====================================================  ======  ==============================
+``Http404`` / ``ObjectDoesNotExist``                   404     ``{"detail": "Not found."}``
+``ninja.errors.AuthenticationError``                   401     ``{"detail": ...}``
+``PermissionDenied``                                   403     ``{"detail": ...}``
+``ninja.errors.ValidationError`` (schema)              422     ``detail`` + ``errors`` (loc, msg)
+``django.core.exceptions.ValidationError`` (service)   422     ``detail`` + ``errors`` (loc, msg)
+``ServiceError``                                       .status ``detail`` + ``field``
+``IntegrityError``                                     409     ``{"detail": ...}``
+``HttpError`` (malformed JSON, CSRF)                   its     ``{"detail": ...}``
+=====================================================  ======  ==============================
+
+Input schemas derive from :class:`InputSchema`, which refuses unknown fields, and use
+:data:`IsoDate`, which accepts only ``YYYY-MM-DD`` text (pydantic would otherwise read a bare
+number as a Unix timestamp).
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, Annotated, Any
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from pydantic import BeforeValidator, ConfigDict
+
+from intercampus.core.services import ServiceError
+
+if TYPE_CHECKING:
+    from ninja import NinjaAPI
+
+
+# --- Strict input ---------------------------------------------------------------------------
+
+
+class InputSchema(Schema):
+    """Base of every request body: a field the endpoint does not know is an error, not ignored."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+def _date_text(value: Any) -> Any:
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return value
+    if not isinstance(value, str):
+        raise ValueError(_("Enter a date as YYYY-MM-DD."))
+    try:
+        return datetime.date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValueError(_("Enter a valid date as YYYY-MM-DD.")) from None
+
+
+# A calendar date written as ISO 8601 text, e.g. "2026-09-01".
+IsoDate = Annotated[datetime.date, BeforeValidator(_date_text)]
+
+
+# --- Error bodies ---------------------------------------------------------------------------
+
+# Pydantic's wording for the commonest mistakes, replaced by ours (which can be translated).
+_FRIENDLY = {
+    "missing": lambda: _("This field is required."),
+    "extra_forbidden": lambda: _("Unknown field."),
+    "model_attributes_type": lambda: _("Send a JSON object."),
+    "model_type": lambda: _("Send a JSON object."),
+    "dict_type": lambda: _("Send a JSON object."),
+}
+
+
+def _field_name(loc: tuple[Any, ...] | list[Any]) -> str:
+    """``("body", "payload", "members", 0, "since")`` -> ``members.0.since``."""
+    parts = list(loc)
+    if parts and parts[0] == "body":
+        # The second element is the name of the view's body parameter: not the client's concern.
+        parts = parts[2:]
+    elif parts:
+        parts = parts[1:]
+    return ".".join(str(p) for p in parts) or _("request body")
+
+
+def _message(error: dict[str, Any]) -> str:
+    friendly = _FRIENDLY.get(error.get("type", ""))
+    if friendly is not None:
+        return str(friendly())
+    message = str(error.get("msg", ""))
+    return message.removeprefix("Value error, ")
+
+
+def validation_error_body(errors: list[dict[str, Any]]) -> dict[str, Any]:
+    """The 422 body: one readable sentence naming the fields, and the errors one by one."""
+    cleaned = [
+        {"loc": list(e.get("loc", ())), "msg": _message(e), "type": e.get("type", "invalid")}
+        for e in errors
+    ]
+    parts = [f"{_field_name(e['loc'])}: {e['msg'].rstrip('.')}" for e in cleaned]
+    detail = _("Invalid input. {problems}.").format(problems="; ".join(parts))
+    return {"detail": detail, "errors": cleaned}
+
+
+def django_validation_errors(exc: DjangoValidationError) -> list[dict[str, Any]]:
+    """A Django ValidationError as the same error list as pydantic's, located in the body."""
+    if hasattr(exc, "error_dict"):
+        errors = []
+        for field, messages in exc.message_dict.items():
+            loc = ["body", "payload"] if field == "__all__" else ["body", "payload", field]
+            errors.extend({"loc": loc, "msg": str(m), "type": "invalid"} for m in messages)
+        return errors
+    return [{"loc": ["body", "payload"], "msg": str(m), "type": "invalid"} for m in exc.messages]
+
+
+def _json(api: NinjaAPI, request: HttpRequest, body: dict[str, Any], status: int) -> HttpResponse:
+    return api.create_response(request, body, status=status)
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    """Register the handlers above on ``api``; call once where the API is built."""
+
+    @api.exception_handler(Http404)
+    def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return _json(api, request, {"detail": _("Not found.")}, 404)
+
+    @api.exception_handler(ObjectDoesNotExist)
+    def does_not_exist(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return _json(api, request, {"detail": _("Not found.")}, 404)
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        message = exc.message if exc.message != "Unauthorized" else ""
+        detail = message or _("Sign in or send an API token: Authorization: Bearer ic_...")
+        response = _json(api, request, {"detail": detail}, 401)
+        response["WWW-Authenticate"] = 'Bearer realm="api"'
+        return response
+
+    @api.exception_handler(PermissionDenied)
+    def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        detail = str(exc) or _("Your role does not allow this.")
+        return _json(api, request, {"detail": detail}, 403)
+
+    @api.exception_handler(NinjaValidationError)
+    def invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+        return _json(api, request, validation_error_body(exc.errors), 422)
+
+    @api.exception_handler(DjangoValidationError)
+    def refused_by_model(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+        return _json(api, request, validation_error_body(django_validation_errors(exc)), 422)
+
+    @api.exception_handler(ServiceError)
+    def refused_by_service(request: HttpRequest, exc: ServiceError) -> HttpResponse:
+        return _json(api, request, {"detail": exc.message, "field": exc.field}, exc.status)
+
+    @api.exception_handler(IntegrityError)
+    def conflict(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
+        detail = _("This conflicts with a record that already exists.")
+        return _json(api, request, {"detail": detail}, 409)
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        detail = exc.message
+        # Ninja's own wording (in English, with parser details when DEBUG is on) replaced.
+        if detail.startswith("Cannot parse request body"):
+            detail = _("The request body is not valid JSON.")
+        elif detail == "CSRF check Failed":
+            detail = _("CSRF check failed: send the X-CSRFToken header.")
+        return _json(api, request, {"detail": detail}, exc.status_code)
