@@ -62,7 +62,6 @@ class ApiTokenAuth(HttpBearer):
         user = ApiToken.objects.authenticate(token) if token else None
         if user is None:
             raise AuthenticationError(message=_("This API token is unknown or has been revoked."))
-        request.auth_method = "token"  # type: ignore[attr-defined]
         return user
 
 
@@ -72,9 +71,7 @@ class SessionAuth(NinjaSessionAuth):
     def __call__(self, request: HttpRequest) -> Any:
         if not request.user.is_authenticated:
             return None
-        user = super().__call__(request)
-        request.auth_method = "session"  # type: ignore[attr-defined]
-        return user
+        return super().__call__(request)
 
 
 # Pass as ``auth=`` on every endpoint that needs a signed-in caller.

@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scope
 
-from intercampus.core.audit import audit_log, snapshot
 from intercampus.core.services import ServiceError, audited_create, audited_delete, audited_update
 from intercampus.institutions.choices import HeadcountCategory
 from intercampus.institutions.models import Headcount, Institution, OrganisationalUnit, Person
@@ -50,30 +49,15 @@ def _check_fields(given: Iterable[str], allowed: frozenset[str]) -> None:
 # --- Profile ------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def institution_update(*, actor: Any, institution: Institution, **fields: Any) -> Institution:
     """Change the institution's public profile (not its SCHAC code or country).
 
     Raises ``ValidationError`` naming the fields the model refuses.
     """
     _check_fields(fields, PROFILE_FIELDS)
-    # The snapshot covers the profile only: core.audit cannot yet serialise the country field.
-    before = snapshot(institution, list(PROFILE_FIELDS))
-    for name, value in fields.items():
-        setattr(institution, name, value)
-    institution.full_clean()
-    institution.save()
-    after = snapshot(institution, list(PROFILE_FIELDS))
-    if before != after:
-        audit_log(
-            actor=actor,
-            action="institutions.institution.changed",
-            obj=institution,
-            before=before,
-            after=after,
-            institution=institution,
-        )
-    return institution
+    return audited_update(
+        actor=actor, obj=institution, action="institutions.institution.changed", **fields
+    )
 
 
 # --- Organisational units ---------------------------------------------------------------

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -76,11 +76,13 @@ Resolver = Callable[[Institution, frozenset[str]], Any]
 
 def _institution(schac: str | None, field: str) -> Institution:
     """The institution a request body names, or a 422 on that field."""
-    institution = Institution.objects.filter(schac=schac).first() if schac else None
-    if institution is None:
+    if not schac:
+        raise ValidationError({field: [_("This field is required.")]})
+    try:
+        return selectors.get_institution(schac)
+    except Http404:
         message = _("No institution has the SCHAC code “{code}”.").format(code=schac)
-        raise ValidationError({field: [message if schac else _("This field is required.")]})
-    return institution
+        raise ValidationError({field: [message]}) from None
 
 
 def _managed(slug: str) -> Resolver:
@@ -441,10 +443,11 @@ def _action_fields(work_group: WorkGroup, fields: dict[str, Any]) -> dict[str, A
 
 
 def _group_meeting(work_group: WorkGroup, meeting_uuid: uuid.UUID) -> Meeting:
-    meeting = work_group.meetings.filter(uuid=meeting_uuid).first()
-    if meeting is None:
-        raise ValidationError({"meeting": [_("This group has no meeting with this id.")]})
-    return meeting
+    try:
+        return selectors.get_meeting(work_group, meeting_uuid)
+    except Http404:
+        message = _("This group has no meeting with this id.")
+        raise ValidationError({"meeting": [message]}) from None
 
 
 @router.post(f"{GROUP}/actions", response={201: ActionOut}, auth=AUTH, tags=["work groups"])

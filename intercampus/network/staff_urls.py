@@ -24,9 +24,7 @@ urlpatterns = [
     path(CONSORTIUM + "members/new/", staff.member_new, name="member_new"),
     path(CONSORTIUM + "members/export.csv", staff.members_csv, name="members_csv"),
     path(CONSORTIUM + "members/export.xlsx", staff.members_xlsx, name="members_xlsx"),
-    path(
-        CONSORTIUM + "members/<uuid:membership>/", staff.membership_edit, name="membership_edit"
-    ),
+    path(CONSORTIUM + "members/<uuid:membership>/", staff.membership_edit, name="membership_edit"),
     # The secretariat: work groups, appointments, members, access points.
     path(CONSORTIUM + "groups/", staff.work_groups, name="work_groups"),
     path(CONSORTIUM + "groups/new/", staff.work_group_create, name="work_group_create"),

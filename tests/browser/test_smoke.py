@@ -9,22 +9,22 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.browser
 
 
-def test_home_page_loads_with_its_styles_and_scripts(page):
+def test_home_page_shows_the_consortium_with_its_styles_and_scripts(page, world):
     failures = []
+
+    def record_failed_response(response):
+        if response.status >= 400:
+            failures.append(f"{response.status} {response.url}")
+
     page.on("pageerror", lambda error: failures.append(f"script error: {error}"))
-    page.on(
-        "response",
-        lambda response: failures.append(f"{response.status} {response.url}")
-        if response.status >= 400
-        else None,
-    )
+    page.on("response", record_failed_response)
 
     response = page.goto("/")
     page.wait_for_load_state("networkidle")
 
     assert response.ok
     assert "Intercampus" in page.title()
-    expect(page.locator("main")).to_be_visible()
+    expect(page.locator("main")).to_contain_text(world.consortium.name)
     assert failures == []
 
 

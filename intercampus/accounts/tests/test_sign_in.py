@@ -49,9 +49,7 @@ def test_the_other_entrance_pages_use_the_site_layout(world, client, name):
     assert "<h1>" in response.text
 
 
-@pytest.mark.parametrize(
-    "name", ["account_logout", "account_email", "account_change_password"]
-)
+@pytest.mark.parametrize("name", ["account_logout", "account_email", "account_change_password"])
 def test_the_account_pages_use_the_site_layout(world, tpu_officer_client, name):
     response = tpu_officer_client.get(reverse(name))
     assert response.status_code == 200
@@ -69,7 +67,8 @@ def test_a_password_reset_link_leads_to_a_page_in_the_site_layout(world, client,
     assert 'name="password1"' in response.text
     form_url = response.redirect_chain[-1][0] if response.redirect_chain else link
     done = client.post(
-        form_url, {"password1": "a-new-long-passphrase-42", "password2": "a-new-long-passphrase-42"},
+        form_url,
+        {"password1": "a-new-long-passphrase-42", "password2": "a-new-long-passphrase-42"},
         follow=True,
     )
     assert done.status_code == 200

@@ -61,6 +61,7 @@ def test_one_bad_row_refuses_the_whole_file_and_every_fault_is_named(world, tpu_
     response = tpu_officer_client.post(URL, {"file": csv_file(data)})
     assert response.status_code == 200
     text = response.text
+    assert "Nothing was imported." in text
     assert "Row 3, column count: enter a whole number ≥ 0." in text
     assert "Row 4, column count: enter a whole number ≥ 0." in text
     assert "Row 5, column year: enter a year between 1900 and" in text
@@ -90,7 +91,9 @@ def test_a_file_that_is_not_a_spreadsheet_is_refused(world, tpu_officer_client):
 
 
 def test_a_csv_that_is_not_utf8_is_refused_with_advice(world, tpu_officer_client):
-    upload = SimpleUploadedFile("h.csv", "year,category,count\n2024,students,1 é\n".encode("cp1252"))
+    upload = SimpleUploadedFile(
+        "h.csv", "year,category,count\n2024,students,1 é\n".encode("cp1252")
+    )
     response = tpu_officer_client.post(URL, {"file": upload})
     assert "CSV UTF-8" in response.text
 

@@ -139,8 +139,9 @@ def test_staff_of_another_institution_get_404(world, kth_officer_client):
     ]:
         assert kth_officer_client.get(url(name, **kwargs)).status_code == 404
     assert kth_officer_client.post(url("headcount_delete", year=2025)).status_code == 404
-    assert kth_officer_client.post(
-        url("headcount_add"), {"year": 2026, "students": 1}
-    ).status_code == 404
+    assert (
+        kth_officer_client.post(url("headcount_add"), {"year": 2026, "students": 1}).status_code
+        == 404
+    )
     assert counts(world.tpu, 2025) != {}
     assert not Headcount.objects.filter(year=2026).exists()

@@ -33,7 +33,9 @@ def test_the_list_shows_my_institutions_people_only(world, tpu_officer_client, k
 
 
 def test_the_secretariat_manages_the_people_of_its_own_institution(world, secretariat_client):
-    response = secretariat_client.get(reverse("staff:people", kwargs={"institution": "kuleuven.be"}))
+    response = secretariat_client.get(
+        reverse("staff:people", kwargs={"institution": "kuleuven.be"})
+    )
     assert response.status_code == 200
     assert "Smirnova" not in response.text
 
@@ -61,7 +63,8 @@ def test_the_unit_can_only_be_one_of_my_institutions_units(world, tpu_officer_cl
     with scopes_disabled():
         kth_unit = OrganisationalUnit.objects.get(institution=world.kth)
     response = tpu_officer_client.post(
-        url("person_add"), {"given_name": "Olga", "family_name": "Ivanova", "unit": str(kth_unit.uuid)}
+        url("person_add"),
+        {"given_name": "Olga", "family_name": "Ivanova", "unit": str(kth_unit.uuid)},
     )
     assert response.status_code == 200
     assert 'value="Ivanova"' in response.text

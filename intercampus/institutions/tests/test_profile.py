@@ -37,7 +37,8 @@ def test_the_officer_sees_the_profile_with_schac_code_and_country_read_only(
 
 def test_the_officer_saves_the_profile_and_the_change_is_audited(world, tpu_officer_client):
     response = tpu_officer_client.post(
-        URL, _profile(city="Tomsk, Siberia", languages="RU, en, zh-hans", timezone="Asia/Novosibirsk")
+        URL,
+        _profile(city="Tomsk, Siberia", languages="RU, en, zh-hans", timezone="Asia/Novosibirsk"),
     )
     assert response.status_code == 302
     tpu = Institution.objects.get(schac="tpu.ru")

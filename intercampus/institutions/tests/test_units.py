@@ -22,7 +22,9 @@ def faculty(world):
 @pytest.fixture
 def department(world, faculty):
     return OrganisationalUnit.objects.create(
-        institution=world.tpu, name="Department of Heat Engineering", kind="department",
+        institution=world.tpu,
+        name="Department of Heat Engineering",
+        kind="department",
         parent=faculty,
     )
 
@@ -66,7 +68,9 @@ def test_the_parent_can_only_be_one_of_the_institutions_own_units(world, tpu_off
 
 
 def test_a_duplicate_name_is_refused_next_to_the_name_field(world, tpu_officer_client, faculty):
-    response = tpu_officer_client.post(url("unit_add"), {"name": "school of energy", "kind": "office"})
+    response = tpu_officer_client.post(
+        url("unit_add"), {"name": "school of energy", "kind": "office"}
+    )
     assert response.status_code == 200
     assert "already has a unit called" in response.text
     assert 'value="school of energy"' in response.text
@@ -136,6 +140,8 @@ def test_a_member_without_the_permission_gets_403(world, coordinator_client, fac
 
 def test_staff_of_another_institution_get_404(world, kth_officer_client, faculty):
     assert kth_officer_client.get(url("units")).status_code == 404
-    assert kth_officer_client.post(url("unit_add"), {"name": "X", "kind": "office"}).status_code == 404
+    assert (
+        kth_officer_client.post(url("unit_add"), {"name": "X", "kind": "office"}).status_code == 404
+    )
     assert kth_officer_client.post(url("unit_delete", unit=faculty.uuid)).status_code == 404
     assert OrganisationalUnit.objects.filter(pk=faculty.pk).exists()

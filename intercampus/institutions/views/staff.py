@@ -272,6 +272,7 @@ def headcount_import(request: HttpRequest) -> HttpResponse:
                 rows=form.table.rows,
             )
         except (ServiceError, ValidationError) as error:
+            form.add_error(None, _("Nothing was imported. Correct these rows and upload again:"))
             add_errors(form, error)
         else:
             messages.success(

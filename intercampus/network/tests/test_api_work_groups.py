@@ -179,7 +179,9 @@ def test_a_representative_must_work_at_the_member(world):
 
 
 def test_a_seated_member_cannot_be_seated_twice(world):
-    response = call(api_client(world.secretariat), "post", f"{GROUP}/members", {"institution": "usp.br"})
+    response = call(
+        api_client(world.secretariat), "post", f"{GROUP}/members", {"institution": "usp.br"}
+    )
     assert response.status_code == 409
 
 
@@ -192,7 +194,11 @@ def test_the_secretariat_removes_a_member(world):
 
 def _secretariat_writes(world) -> list[tuple[str, str, dict | None]]:
     return [
-        ("post", f"{API}/consortia/cluster/work-groups", {"slug": "x", "name": "X", "purpose": "Y"}),
+        (
+            "post",
+            f"{API}/consortia/cluster/work-groups",
+            {"slug": "x", "name": "X", "purpose": "Y"},
+        ),
         ("patch", GROUP, {"name": "Renamed"}),
         (
             "post",
@@ -231,7 +237,10 @@ def test_the_coordinator_records_a_meeting_with_its_decisions(world, coordinator
             "title": "Kick-off",
             "date": "2026-05-04",
             "location": "Tomsk",
-            "decisions": [{"text": "Meet twice a year."}, {"text": "Open a map.", "reference": "D2"}],
+            "decisions": [
+                {"text": "Meet twice a year."},
+                {"text": "Open a map.", "reference": "D2"},
+            ],
         },
     )
     assert response.status_code == 201
@@ -284,7 +293,12 @@ def test_the_coordinator_creates_and_updates_an_action(world, meeting):
         client,
         "post",
         f"{GROUP}/actions",
-        {"title": "Write to USP", "owner": "usp.br", "due": "2026-06-01", "meeting": str(meeting.uuid)},
+        {
+            "title": "Write to USP",
+            "owner": "usp.br",
+            "due": "2026-06-01",
+            "meeting": str(meeting.uuid),
+        },
     )
     assert response.status_code == 201
     created = response.json()

@@ -6,6 +6,7 @@ import io
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.db import transaction
 from django.test import Client
 from django_scopes import scopes_disabled
 
@@ -16,11 +17,21 @@ from intercampus.network.demo.personas import DEFAULT_PASSWORD, PERSONAS
 from intercampus.network.models import Action, Consortium, Project, WorkGroup
 from intercampus.network.selectors import consortium_totals, members_and_partners
 
-pytestmark = pytest.mark.django_db
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo, loaded once for this module inside a transaction that is rolled back at the
+    end; each test runs in its own savepoint within it (the ``db`` fixture)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        with pytest.MonkeyPatch.context() as env:
+            env.delenv("INTERCAMPUS_DEMO_PASSWORD", raising=False)
+            load_demo()
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture(autouse=True)
-def default_password(monkeypatch):
+def demo_db(demo, db, monkeypatch):
     monkeypatch.delenv("INTERCAMPUS_DEMO_PASSWORD", raising=False)
 
 
@@ -38,7 +49,6 @@ def every_row():
 
 
 def test_loading_gives_twelve_members_and_four_associate_partners():
-    load_demo()
     members, partners = members_and_partners(cluster())
     assert len(members) == 12
     assert {m.institution.schac for m in partners} == {
@@ -51,7 +61,6 @@ def test_loading_gives_twelve_members_and_four_associate_partners():
 
 
 def test_consortium_totals_for_2025_are_exactly_the_published_figures():
-    load_demo()
     totals = consortium_totals(cluster())
     assert totals.year == 2025
     assert totals.as_dict() == {
@@ -63,7 +72,6 @@ def test_consortium_totals_for_2025_are_exactly_the_published_figures():
 
 
 def test_earlier_years_are_a_little_lower_so_institution_pages_show_a_trend():
-    load_demo()
     students = dict(
         Headcount.objects.filter(institution__schac="kth.se", category="students").values_list(
             "year", "count"
@@ -73,26 +81,28 @@ def test_earlier_years_are_a_little_lower_so_institution_pages_show_a_trend():
 
 
 def test_loading_twice_changes_nothing():
-    load_demo()
     first = every_row()
     load_demo()
     assert every_row() == first
 
 
 def test_loading_again_repairs_an_edited_demo():
-    load_demo()
     Institution.objects.filter(schac="kth.se").update(city="Uppsala")
     load_demo()
     assert Institution.objects.get(schac="kth.se").city == "Stockholm"
 
 
-@pytest.mark.parametrize("persona", PERSONAS, ids=lambda p: p.email)
-def test_each_demo_persona_can_sign_in(persona):
-    load_demo()
-    assert Client().login(email=persona.email, password=DEFAULT_PASSWORD)
+def test_each_demo_persona_can_sign_in_and_open_their_start_page():
+    logins = {login.email: login for login in load_demo()}
+    assert set(logins) == {persona.email for persona in PERSONAS}
+    for email, login in logins.items():
+        client = Client()
+        assert client.login(email=email, password=DEFAULT_PASSWORD)
+        assert client.get(login.path).status_code == 200, login.path
 
 
 def test_the_demo_password_comes_from_the_environment(monkeypatch):
+    User.objects.filter(email="iro@kth.demo").delete()
     monkeypatch.setenv("INTERCAMPUS_DEMO_PASSWORD", "a-longer-demo-secret")
     logins = load_demo()
     assert {login.password for login in logins} == {"a-longer-demo-secret"}
@@ -100,7 +110,6 @@ def test_the_demo_password_comes_from_the_environment(monkeypatch):
 
 
 def test_reloading_keeps_a_password_the_user_changed():
-    load_demo()
     user = User.objects.get(email="iro@tpu.demo")
     user.set_password("my-own-password")
     user.save()
@@ -109,7 +118,6 @@ def test_reloading_keeps_a_password_the_user_changed():
 
 
 def test_the_coordinator_has_a_russian_name_and_is_tpus_representative():
-    load_demo()
     user = User.objects.get(email="coordinator@tpu.demo")
     group = WorkGroup.objects.get(slug="associate-partners")
     with scopes_disabled():
@@ -123,7 +131,6 @@ def test_the_coordinator_has_a_russian_name_and_is_tpus_representative():
 
 
 def test_the_apwg_is_coordinated_by_tpu_by_decision_of_the_general_assembly():
-    load_demo()
     group = WorkGroup.objects.get(consortium__slug="cluster", slug="associate-partners")
     assert group.coordinator.schac == "tpu.ru"
     appointment = group.appointments.get()
@@ -139,7 +146,6 @@ def test_the_apwg_is_coordinated_by_tpu_by_decision_of_the_general_assembly():
 
 
 def test_the_apwg_members_are_the_access_points_to_their_countries():
-    load_demo()
     group = WorkGroup.objects.get(slug="associate-partners")
     access_points = {ap.country.code: ap.institution.schac for ap in group.access_points.all()}
     assert access_points == {
@@ -154,7 +160,6 @@ def test_the_apwg_members_are_the_access_points_to_their_countries():
 
 
 def test_actions_include_done_open_and_late_ones():
-    load_demo()
     today = datetime.date.today()
     statuses = set(Action.objects.values_list("status", flat=True))
     late = Action.objects.filter(status__in=["open", "in_progress"], due__lt=today)
@@ -163,7 +168,6 @@ def test_actions_include_done_open_and_late_ones():
 
 
 def test_incomm_is_coordinated_by_kth_with_tu_graz_as_outside_partner():
-    load_demo()
     project = Project.objects.get(slug="incomm")
     roles = {p.display_name: p.role for p in project.partners.select_related("institution")}
     assert roles["KTH Royal Institute of Technology"] == "coordinator"

@@ -32,7 +32,9 @@ GROUP = "associate-partners"
 
 
 def url(name: str, institution: str = LEUVEN, **kwargs) -> str:
-    return reverse(f"staff:{name}", kwargs={"institution": institution, "slug": "cluster", **kwargs})
+    return reverse(
+        f"staff:{name}", kwargs={"institution": institution, "slug": "cluster", **kwargs}
+    )
 
 
 def audited(action: str, user) -> bool:
@@ -121,10 +123,13 @@ def test_staff_without_the_permission_get_403(world, tpu_officer_client, output)
         assert tpu_officer_client.post(address, {}).status_code == 403, address
 
 
-def test_a_secretariat_cannot_manage_a_consortium_its_institution_does_not_host(world, client):
+def test_a_secretariat_cannot_manage_a_consortium_its_institution_does_not_host(
+    world, client, output
+):
     client.force_login(user_with_role("secretariat@kth.se", world.kth, RoleKind.SECRETARIAT))
-    for address in page_urls(world, "kth.se"):
+    for address in page_urls(world, "kth.se") + post_only_urls(world, "kth.se", output):
         assert client.get(address).status_code == 404, address
+        assert client.post(address, {}).status_code == 404, address
 
 
 def test_objects_of_another_consortium_are_404(world, secretariat_client):
@@ -136,7 +141,10 @@ def test_objects_of_another_consortium_are_404(world, secretariat_client):
     WorkGroup.objects.create(consortium=other, slug="theirs", name="Theirs", purpose="-")
     with scopes_disabled():
         foreign = Membership.objects.create(
-            consortium=other, institution=world.leuven, kind="member", since=datetime.date(2020, 1, 1)
+            consortium=other,
+            institution=world.leuven,
+            kind="member",
+            since=datetime.date(2020, 1, 1),
         )
     assert secretariat_client.get(url("project", project="elsewhere")).status_code == 404
     assert secretariat_client.get(url("work_group_manage", group="theirs")).status_code == 404
@@ -190,7 +198,8 @@ def test_the_secretariat_adds_an_institution_on_the_platform(world, secretariat_
     form = secretariat_client.get(url("membership_add")).context["form"]
     assert list(form.fields["institution"].queryset) == [epfl]
     response = secretariat_client.post(
-        url("membership_add"), {"institution": "epfl.ch", "kind": "associate", "since": "2026-01-01"}
+        url("membership_add"),
+        {"institution": "epfl.ch", "kind": "associate", "since": "2026-01-01"},
     )
     assert response.status_code == 302
     membership = membership_of(world, epfl)
@@ -610,9 +619,7 @@ def test_the_secretariat_adds_partners_on_and_off_the_platform(world, secretaria
     assert AuditEntry.objects.filter(action="network.project_partner.created").count() == 2
 
 
-def test_a_partner_is_an_institution_or_an_outside_organisation_not_both(
-    world, secretariat_client
-):
+def test_a_partner_is_an_institution_or_an_outside_organisation_not_both(world, secretariat_client):
     response = secretariat_client.post(
         url("project_partner_add", project="incomm"),
         {"partner-institution": "tpu.ru", "partner-outside_name": "Typed Org",

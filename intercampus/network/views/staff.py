@@ -18,13 +18,17 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
 
 from intercampus.core.permissions import staff_view
 from intercampus.core.services import ServiceError
@@ -66,6 +70,12 @@ def _attempt_or_message(request: HttpRequest, service: Callable[..., Any], **kwa
         messages.error(request, " ".join(error.messages))
         return False
     return True
+
+
+def _not_post(request: HttpRequest) -> HttpResponse | None:
+    """405 for a button's target reached by GET; checked after the lookups, so that someone
+    who may not see the object still gets 404."""
+    return None if request.method == "POST" else HttpResponseNotAllowed(["POST"])
 
 
 def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
@@ -529,11 +539,12 @@ def work_group_member_add(request: HttpRequest, slug: str, group: str) -> HttpRe
 
 
 @staff_view(MANAGE_CONSORTIUM)
-@require_POST
 def work_group_member_remove(request: HttpRequest, slug: str, group: str, member) -> HttpResponse:
     managed = _consortium(request, slug)
     found = selectors.get_work_group(managed, group)
     seat = selectors.get_group_member(found, member)
+    if refused := _not_post(request):
+        return refused
     if _attempt_or_message(
         request, services.work_group_member_remove, actor=request.user, member=seat
     ):
@@ -730,11 +741,12 @@ def project_partner_add(request: HttpRequest, slug: str, project: str) -> HttpRe
 
 
 @staff_view(MANAGE_CONSORTIUM)
-@require_POST
 def project_partner_remove(request: HttpRequest, slug: str, project: str, partner) -> HttpResponse:
     managed = _consortium(request, slug)
     found = selectors.get_consortium_project(managed, project)
     gone = selectors.get_project_partner(found, partner)
+    if refused := _not_post(request):
+        return refused
     if _attempt_or_message(
         request, services.project_partner_remove, actor=request.user, partner=gone
     ):
@@ -765,11 +777,12 @@ def project_output_add(request: HttpRequest, slug: str, project: str) -> HttpRes
 
 
 @staff_view(MANAGE_CONSORTIUM)
-@require_POST
 def project_output_status(request: HttpRequest, slug: str, project: str, output) -> HttpResponse:
     managed = _consortium(request, slug)
     found = selectors.get_consortium_project(managed, project)
     item = selectors.get_project_output(found, output)
+    if refused := _not_post(request):
+        return refused
     form = forms.OutputStatusForm(request.POST)
     saved = form.is_valid() and _attempt_or_message(
         request,
@@ -954,13 +967,14 @@ def decision_add(request: HttpRequest, consortium: str, group: str, meeting) -> 
 
 
 @staff_view(MANAGE_WORK_GROUP)
-@require_POST
 def decision_delete(
     request: HttpRequest, consortium: str, group: str, meeting, decision
 ) -> HttpResponse:
     found = _run_group(request, consortium, group)
     item = selectors.get_meeting(found, meeting)
     gone = selectors.get_meeting_decision(item, decision)
+    if refused := _not_post(request):
+        return refused
     if _attempt_or_message(request, services.decision_delete, actor=request.user, decision=gone):
         messages.success(request, _("The decision was deleted."))
     return redirect(_meeting_url(request, found, item))
@@ -991,10 +1005,11 @@ def action_add(request: HttpRequest, consortium: str, group: str, meeting) -> Ht
 
 
 @staff_view(MANAGE_WORK_GROUP)
-@require_POST
 def action_status(request: HttpRequest, consortium: str, group: str, action) -> HttpResponse:
     found = _run_group(request, consortium, group)
     item = selectors.get_action(found, action)
+    if refused := _not_post(request):
+        return refused
     form = forms.ActionStatusForm(request.POST)
     saved = form.is_valid() and _attempt_or_message(
         request,
@@ -1034,10 +1049,11 @@ def action_status(request: HttpRequest, consortium: str, group: str, action) -> 
 
 
 @staff_view(MANAGE_WORK_GROUP)
-@require_POST
 def action_delete(request: HttpRequest, consortium: str, group: str, action) -> HttpResponse:
     found = _run_group(request, consortium, group)
     item = selectors.get_action(found, action)
+    if refused := _not_post(request):
+        return refused
     default = (
         _meeting_url(request, found, item.meeting)
         if item.meeting
