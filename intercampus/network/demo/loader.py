@@ -62,7 +62,7 @@ from intercampus.network.models import (
 
 M = TypeVar("M", bound=models.Model)
 
-# Services record who made a change; the demo loader is nobody (the audit log shows "system").
+# Services record who made a change; the demo loader is no user, so its entries have no actor.
 SYSTEM = None
 
 
@@ -374,6 +374,7 @@ class _Loader:
             institution = self.institution[schac]
             if institution.country.code not in countries:
                 continue
+            # Directly, not through access_point_set: see the module docstring.
             ensure(
                 AccessPoint,
                 {"consortium": self.cluster, "country": institution.country.code},
@@ -438,6 +439,7 @@ class _Loader:
                 },
                 create=lambda **f: services.project_create(actor=SYSTEM, **f),
             )
+            # Directly, not through project_partner_add: see the module docstring.
             for schac, role in d.partners:
                 ensure(
                     ProjectPartner,
