@@ -9,12 +9,10 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db import models, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
-from django_countries.fields import CountryField
 from django_scopes import scopes_disabled
 
-from intercampus.core.audit import audit_log, snapshot
 from intercampus.core.services import (
     ServiceError,
     audited_create,
@@ -38,55 +36,6 @@ from intercampus.network.models import (
     WorkGroup,
     WorkGroupMember,
 )
-
-# --- Rows with a country field ---------------------------------------------------------------
-# core.audit.snapshot cannot serialise a django-countries value yet, so Institution,
-# AccessPoint and ProjectPartner are audited here with the country written as its ISO code.
-
-
-def _snapshot(obj: models.Model) -> dict[str, Any]:
-    fields = obj._meta.concrete_fields
-    countries = [f.name for f in fields if isinstance(f, CountryField)]
-    data = snapshot(obj, [f.name for f in fields if f.name not in countries])
-    for name in countries:
-        data[name] = getattr(obj, name).code or ""
-    return data
-
-
-@transaction.atomic
-def _create_with_country(
-    *, actor: Any, model: type[models.Model], action: str, scope: dict[str, Any], **fields: Any
-) -> Any:
-    obj = model(**fields)
-    obj.full_clean()
-    obj.save()
-    if isinstance(obj, Institution):
-        # A new institution's audit entry belongs to that institution's log.
-        scope = {**scope, "institution": obj}
-    audit_log(actor=actor, action=action, obj=obj, after=_snapshot(obj), **scope)
-    return obj
-
-
-@transaction.atomic
-def _update_with_country(
-    *, actor: Any, obj: Any, action: str, scope: dict[str, Any], **fields: Any
-) -> Any:
-    before = _snapshot(obj)
-    for name, value in fields.items():
-        setattr(obj, name, value)
-    obj.full_clean()
-    obj.save()
-    after = _snapshot(obj)
-    if before != after:
-        audit_log(actor=actor, action=action, obj=obj, before=before, after=after, **scope)
-    return obj
-
-
-@transaction.atomic
-def _delete_with_country(*, actor: Any, obj: Any, action: str, scope: dict[str, Any]) -> None:
-    audit_log(actor=actor, action=action, obj=obj, before=_snapshot(obj), **scope)
-    obj.delete()
-
 
 # --- Memberships ---------------------------------------------------------------------------
 
@@ -146,11 +95,10 @@ def member_institution_create(
     ``institution_fields`` are Institution fields (schac, name, country, city, ...). Raises
     ``ValidationError`` naming the field at fault; nothing is kept if either part fails.
     """
-    institution = _create_with_country(
+    institution = audited_create(
         actor=actor,
         model=Institution,
         action="institutions.institution.created",
-        scope={"consortium": consortium},
         **institution_fields,
     )
     return membership_add(
@@ -340,22 +288,19 @@ def access_point_set(
     existing = AccessPoint.objects.filter(
         consortium=consortium, country=institution.country
     ).first()
-    scope = {"institution": institution, "consortium": consortium}
     if existing is not None:
-        return _update_with_country(
+        return audited_update(
             actor=actor,
             obj=existing,
             action="network.access_point.changed",
-            scope=scope,
             institution=institution,
             work_group=work_group,
             since=since,
         )
-    return _create_with_country(
+    return audited_create(
         actor=actor,
         model=AccessPoint,
         action="network.access_point.created",
-        scope=scope,
         consortium=consortium,
         country=institution.country,
         institution=institution,
@@ -459,22 +404,20 @@ def project_partner_add(*, actor: Any, project: Project, **fields: Any) -> Proje
             field="institution",
             status=409,
         )
-    return _create_with_country(
+    return audited_create(
         actor=actor,
         model=ProjectPartner,
         action="network.project_partner.created",
-        scope={"institution": institution, "consortium": project.consortium},
         project=project,
         **fields,
     )
 
 
 def project_partner_remove(*, actor: Any, partner: ProjectPartner) -> None:
-    _delete_with_country(
+    audited_delete(
         actor=actor,
         obj=partner,
         action="network.project_partner.deleted",
-        scope={"institution": partner.institution, "consortium": partner.project.consortium},
     )
 
 
