@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 import zoneinfo
 
@@ -23,8 +24,14 @@ schac_validator = RegexValidator(
 )
 
 
+@functools.cache
+def _iana_time_zones() -> frozenset[str]:
+    # available_timezones() scans the tz database on disk on every call.
+    return frozenset(zoneinfo.available_timezones())
+
+
 def validate_timezone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
+    if value not in _iana_time_zones():
         raise ValidationError(_("“%(value)s” is not an IANA time zone."), params={"value": value})
 
 

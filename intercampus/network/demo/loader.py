@@ -4,14 +4,13 @@ Every row is found by its natural key (a SCHAC code, a slug, an institution and 
 and created only if it is missing; a row that exists is changed only where it differs from the
 demo data. Loading twice therefore changes nothing, and reloading repairs an edited demo.
 
-Consortium rows with a service (memberships, work groups, appointments, members, meetings,
-decisions, actions, projects, outputs) are created through it, so the demo passes the same
-rules as the pages and its audit log shows how the consortium was set up. Once a row exists it
-is reconciled directly, without audit: demo data is seed data, and a reload must not pile up
-audit entries. The rest is created directly as seed data: institutions, units, headcounts,
-people and accounts (what everything else refers to; hundreds of audit entries about them
-would bury the ones worth showing), and access points and project partners, whose services
-cannot audit a country field yet (``core.audit.snapshot`` does not serialise a Country).
+Consortium rows (memberships, work groups, appointments, members, access points, meetings,
+decisions, actions, projects, partners, outputs) are created through their services, so the
+demo passes the same rules as the pages and its audit log shows how the consortium was set up.
+Once a row exists it is reconciled directly, without audit: demo data is seed data, and a
+reload must not pile up audit entries. Institutions, units, headcounts, people and accounts
+are created directly as seed data: everything else refers to them, and hundreds of audit
+entries about them would bury the ones worth showing.
 """
 
 from __future__ import annotations
@@ -374,11 +373,12 @@ class _Loader:
             institution = self.institution[schac]
             if institution.country.code not in countries:
                 continue
-            # Directly, not through access_point_set: see the module docstring.
             ensure(
                 AccessPoint,
                 {"consortium": self.cluster, "country": institution.country.code},
                 {"institution": institution, "work_group": group, "since": d.appointed_on},
+                # The service takes the country from the institution.
+                create=lambda country, **f: services.access_point_set(actor=SYSTEM, **f),
             )
 
     def _meeting(self, group: WorkGroup, d: data.MeetingData) -> None:
@@ -439,18 +439,23 @@ class _Loader:
                 },
                 create=lambda **f: services.project_create(actor=SYSTEM, **f),
             )
-            # Directly, not through project_partner_add: see the module docstring.
+
+            def add_partner(**fields: Any) -> ProjectPartner:
+                return services.project_partner_add(actor=SYSTEM, **fields)
+
             for schac, role in d.partners:
                 ensure(
                     ProjectPartner,
                     {"project": project, "institution": self.institution[schac]},
                     {"role": role},
+                    create=add_partner,
                 )
             for name, country, role in d.outside_partners:
                 ensure(
                     ProjectPartner,
                     {"project": project, "outside_name": name},
                     {"outside_country": country, "role": role},
+                    create=add_partner,
                 )
             for output in d.outputs:
                 ensure(

@@ -1,109 +1,37 @@
-"""Staff pages of the consortium secretariat and of work group coordinators.
+"""Staff pages of the consortium secretariat: members, work groups, appointments, projects.
 
-The secretariat's pages fetch the consortium with ``get_managed_consortium`` (only the one its
-institution hosts); the coordinator's pages fetch the group with ``get_run_work_group`` (only
-groups its institution coordinates). Everything below hangs off those two objects, so an id in
-the URL can never reach another consortium's or group's data.
-
-Every write goes through a service; after a successful POST the page redirects (PRG) with a
-message. A refused or invalid POST re-renders the form with what was typed and the errors.
+Everything hangs off the consortium fetched with ``get_managed_consortium`` (only the one the
+institution hosts), so an id in the URL can never reach another consortium's data. Writes go
+through services and redirect (PRG); a refused POST re-renders with what was typed.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import (
     HttpRequest,
     HttpResponse,
-    HttpResponseNotAllowed,
-    HttpResponseRedirect,
 )
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from intercampus.core.permissions import staff_view
-from intercampus.core.services import ServiceError
 from intercampus.network import forms, selectors, services
-from intercampus.network.choices import ActionStatus
-from intercampus.network.models import Consortium, Meeting, Project, WorkGroup
-
-MANAGE_CONSORTIUM = "network.manage_consortium"
-MANAGE_WORK_GROUP = "network.manage_work_group"
-UNFINISHED = frozenset({ActionStatus.OPEN, ActionStatus.IN_PROGRESS})
-
-
-# --- Helpers -------------------------------------------------------------------------------
-
-
-def _url(request: HttpRequest, name: str, **kwargs: Any) -> str:
-    return reverse(f"staff:{name}", kwargs={"institution": request.institution.schac, **kwargs})
-
-
-def _attempt(form, service: Callable[..., Any], **kwargs: Any) -> tuple[bool, Any]:
-    """Call ``service``; if it refuses, put its message on ``form`` and return (False, None)."""
-    try:
-        return True, service(**kwargs)
-    except ServiceError as error:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
-    except ValidationError as error:
-        forms.add_service_errors(form, error)
-    return False, None
-
-
-def _attempt_or_message(request: HttpRequest, service: Callable[..., Any], **kwargs: Any) -> bool:
-    """Call a service that has no form (a delete button); a refusal becomes an error message."""
-    try:
-        service(**kwargs)
-    except ServiceError as error:
-        messages.error(request, error.message)
-        return False
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return False
-    return True
-
-
-def _not_post(request: HttpRequest) -> HttpResponse | None:
-    """405 for a button's target reached by GET; checked after the lookups, so that someone
-    who may not see the object still gets 404."""
-    return None if request.method == "POST" else HttpResponseNotAllowed(["POST"])
-
-
-def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
-    """Back to the page the button was on (a ``next`` field), if it is one of ours."""
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect(default)
-
-
-def _home_crumb(request: HttpRequest) -> tuple[Any, str]:
-    return (_("Staff area"), _url(request, "home"))
-
-
-def _consortium_crumbs(request: HttpRequest, consortium: Consortium, *more) -> list:
-    return [
-        _home_crumb(request),
-        (str(consortium), _url(request, "consortium", slug=consortium.slug)),
-        *more,
-    ]
-
-
-def _form_page(request: HttpRequest, template: str = "network/staff/form.html", **context):
-    context.setdefault("institution", request.institution)
-    return render(request, template, context)
-
+from intercampus.network.models import Consortium, Project, WorkGroup
+from intercampus.network.views.staff_common import (
+    MANAGE_CONSORTIUM,
+    _attempt,
+    _attempt_or_message,
+    _consortium_crumbs,
+    _form_page,
+    _home_crumb,
+    _not_post,
+    _url,
+)
 
 # --- Secretariat: the consortium and its memberships ---------------------------------------
 
@@ -810,255 +738,3 @@ def project_output_status(request: HttpRequest, slug: str, project: str, output)
     elif not form.is_valid():
         messages.error(request, _("Choose one of the listed statuses."))
     return redirect(_url(request, "project", slug=slug, project=project))
-
-
-# --- Coordinator: the group's meetings, decisions and actions ------------------------------
-
-
-def _run_group(request: HttpRequest, consortium: str, group: str) -> WorkGroup:
-    return selectors.get_run_work_group(
-        request.institution, request.tenant_roles, consortium, group
-    )
-
-
-def _run_crumbs(request: HttpRequest, group: WorkGroup, *more) -> list:
-    page = _url(request, "work_group", consortium=group.consortium.slug, group=group.slug)
-    return [_home_crumb(request), (group.name, page if more else ""), *more]
-
-
-def _action_context() -> dict[str, Any]:
-    return {"action_statuses": forms.ActionStatusForm.base_fields["status"].choices}
-
-
-@staff_view(MANAGE_WORK_GROUP)
-def work_group(request: HttpRequest, consortium: str, group: str) -> HttpResponse:
-    found = _run_group(request, consortium, group)
-    form = forms.MeetingCreateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        ok, meeting = _attempt(
-            form,
-            services.meeting_create_with_decision,
-            actor=request.user,
-            work_group=found,
-            decision_text=form.cleaned_data["decision_text"],
-            **form.meeting_fields(),
-        )
-        if ok:
-            messages.success(
-                request, _("The meeting {title} was added.").format(title=meeting.title)
-            )
-            return redirect(_meeting_url(request, found, meeting))
-    return render(
-        request,
-        "network/staff/group.html",
-        {
-            "institution": request.institution,
-            "group": found,
-            "meetings": selectors.meetings_of(found).prefetch_related("actions"),
-            "actions": selectors.actions_of(found, today=timezone.localdate()),
-            "form": form,
-            "form_open": request.method == "POST",
-            **_action_context(),
-            "breadcrumbs": _run_crumbs(request, found),
-        },
-    )
-
-
-def _meeting_url(request: HttpRequest, group: WorkGroup, meeting: Meeting) -> str:
-    return _url(
-        request,
-        "meeting",
-        consortium=group.consortium.slug,
-        group=group.slug,
-        meeting=meeting.uuid,
-    )
-
-
-def _meeting_page(
-    request: HttpRequest,
-    group: WorkGroup,
-    meeting: Meeting,
-    *,
-    meeting_form=None,
-    decision_form=None,
-    action_form=None,
-) -> HttpResponse:
-    owners = selectors.group_institutions(group)
-    return render(
-        request,
-        "network/staff/meeting.html",
-        {
-            "institution": request.institution,
-            "group": group,
-            "meeting": meeting,
-            "decisions": meeting.decisions.order_by("decided_on", "id"),
-            "actions": selectors.meeting_actions(meeting),
-            "meeting_form": meeting_form
-            or forms.MeetingForm(prefix="meeting", initial=forms.MeetingForm.initial_from(meeting)),
-            "decision_form": decision_form or forms.DecisionForm(prefix="decision"),
-            "action_form": action_form or forms.ActionForm(prefix="action", institutions=owners),
-            **_action_context(),
-            "breadcrumbs": _run_crumbs(request, group, (meeting.title, "")),
-        },
-    )
-
-
-@staff_view(MANAGE_WORK_GROUP)
-def meeting(request: HttpRequest, consortium: str, group: str, meeting) -> HttpResponse:
-    found = _run_group(request, consortium, group)
-    item = selectors.get_meeting(found, meeting)
-    if request.method != "POST":
-        return _meeting_page(request, found, item)
-    form = forms.MeetingForm(request.POST, prefix="meeting")
-    if form.is_valid():
-        ok, _result = _attempt(
-            form, services.meeting_change, actor=request.user, meeting=item, **form.meeting_fields()
-        )
-        if ok:
-            messages.success(request, _("The meeting was saved."))
-            return redirect(_meeting_url(request, found, item))
-        item.refresh_from_db()
-    return _meeting_page(request, found, item, meeting_form=form)
-
-
-@staff_view(MANAGE_WORK_GROUP)
-def meeting_delete(request: HttpRequest, consortium: str, group: str, meeting) -> HttpResponse:
-    found = _run_group(request, consortium, group)
-    item = selectors.get_meeting(found, meeting)
-    if request.method == "POST":
-        if _attempt_or_message(request, services.meeting_delete, actor=request.user, meeting=item):
-            messages.success(
-                request, _("The meeting {title} was deleted.").format(title=item.title)
-            )
-            return redirect(_url(request, "work_group", consortium=consortium, group=group))
-        return redirect(_meeting_url(request, found, item))
-    return render(
-        request,
-        "network/staff/meeting_delete.html",
-        {
-            "institution": request.institution,
-            "group": found,
-            "meeting": item,
-            "breadcrumbs": _run_crumbs(
-                request,
-                found,
-                (item.title, _meeting_url(request, found, item)),
-                (_("Delete"), ""),
-            ),
-        },
-    )
-
-
-@staff_view(MANAGE_WORK_GROUP)
-def decision_add(request: HttpRequest, consortium: str, group: str, meeting) -> HttpResponse:
-    found = _run_group(request, consortium, group)
-    item = selectors.get_meeting(found, meeting)
-    if request.method != "POST":
-        return redirect(_meeting_url(request, found, item))
-    form = forms.DecisionForm(request.POST, prefix="decision")
-    if form.is_valid():
-        ok, _result = _attempt(
-            form, services.decision_record, actor=request.user, meeting=item, **form.cleaned_data
-        )
-        if ok:
-            messages.success(request, _("The decision was recorded."))
-            return redirect(_meeting_url(request, found, item))
-    return _meeting_page(request, found, item, decision_form=form)
-
-
-@staff_view(MANAGE_WORK_GROUP)
-def decision_delete(
-    request: HttpRequest, consortium: str, group: str, meeting, decision
-) -> HttpResponse:
-    found = _run_group(request, consortium, group)
-    item = selectors.get_meeting(found, meeting)
-    gone = selectors.get_meeting_decision(item, decision)
-    if refused := _not_post(request):
-        return refused
-    if _attempt_or_message(request, services.decision_delete, actor=request.user, decision=gone):
-        messages.success(request, _("The decision was deleted."))
-    return redirect(_meeting_url(request, found, item))
-
-
-@staff_view(MANAGE_WORK_GROUP)
-def action_add(request: HttpRequest, consortium: str, group: str, meeting) -> HttpResponse:
-    found = _run_group(request, consortium, group)
-    item = selectors.get_meeting(found, meeting)
-    if request.method != "POST":
-        return redirect(_meeting_url(request, found, item))
-    form = forms.ActionForm(
-        request.POST, prefix="action", institutions=selectors.group_institutions(found)
-    )
-    if form.is_valid():
-        ok, action = _attempt(
-            form,
-            services.action_create,
-            actor=request.user,
-            work_group=found,
-            meeting=item,
-            **form.cleaned_data,
-        )
-        if ok:
-            messages.success(request, _("The action {title} was added.").format(title=action))
-            return redirect(_meeting_url(request, found, item))
-    return _meeting_page(request, found, item, action_form=form)
-
-
-@staff_view(MANAGE_WORK_GROUP)
-def action_status(request: HttpRequest, consortium: str, group: str, action) -> HttpResponse:
-    found = _run_group(request, consortium, group)
-    item = selectors.get_action(found, action)
-    if refused := _not_post(request):
-        return refused
-    form = forms.ActionStatusForm(request.POST)
-    saved = form.is_valid() and _attempt_or_message(
-        request,
-        services.action_change,
-        actor=request.user,
-        action=item,
-        status=form.cleaned_data["status"],
-    )
-    default = (
-        _meeting_url(request, found, item.meeting)
-        if item.meeting
-        else _url(request, "work_group", consortium=consortium, group=group)
-    )
-    if request.htmx:
-        item.refresh_from_db()
-        item.is_late = bool(
-            item.due and item.due < timezone.localdate() and item.status in UNFINISHED
-        )
-        return render(
-            request,
-            "network/staff/_action_row.html",
-            {
-                "institution": request.institution,
-                "group": found,
-                "action": item,
-                "saved": saved,
-                "next": request.POST.get("next", ""),
-                "show_meeting": request.POST.get("show_meeting") == "1",
-                **_action_context(),
-            },
-        )
-    if saved:
-        messages.success(request, _("The status of {title} was saved.").format(title=item))
-    elif not form.is_valid():
-        messages.error(request, _("Choose one of the listed statuses."))
-    return _back(request, default)
-
-
-@staff_view(MANAGE_WORK_GROUP)
-def action_delete(request: HttpRequest, consortium: str, group: str, action) -> HttpResponse:
-    found = _run_group(request, consortium, group)
-    item = selectors.get_action(found, action)
-    if refused := _not_post(request):
-        return refused
-    default = (
-        _meeting_url(request, found, item.meeting)
-        if item.meeting
-        else _url(request, "work_group", consortium=consortium, group=group)
-    )
-    if _attempt_or_message(request, services.action_delete, actor=request.user, action=item):
-        messages.success(request, _("The action {title} was deleted.").format(title=item))
-    return _back(request, default)
