@@ -1,8 +1,8 @@
 """The staff area /i/<institution>/ exists only for that institution's staff."""
 
 import pytest
-from django_scopes import ScopeError
 from django.urls import reverse
+from django_scopes import ScopeError
 
 from intercampus.accounts.models import Role
 
