@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "intercampus.core.i18n.PreferredLanguageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Resolves /i/<institution>/ once and runs the request inside that tenant's scope.
     "intercampus.core.tenancy.TenancyMiddleware",

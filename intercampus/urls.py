@@ -1,11 +1,13 @@
 """Site map: public pages at /, the staff area at /i/<institution>/, personal pages at /me/."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from intercampus.accounts import urls as me_urls
 from intercampus.api import api
 from intercampus.core import urls as core_staff_urls
+from intercampus.core.api_errors import api_not_found
+from intercampus.core.views.public import favicon
 from intercampus.institutions import staff_urls as institution_staff_urls
 from intercampus.network import staff_urls as network_staff_urls
 
@@ -22,7 +24,10 @@ urlpatterns = [
     path("i/<str:institution>/", include((staff_patterns, "staff"))),
     path("me/", include((me_urls.urlpatterns, "me"))),
     path("api/v1/", api.urls),
+    re_path(r"^api/(?P<path>.*)$", api_not_found),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # Browsers ask for /favicon.ico whatever the page says; point them at the real icon.
+    path("favicon.ico", favicon),
 ]

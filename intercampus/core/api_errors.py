@@ -172,3 +172,13 @@ def install_error_handlers(api: NinjaAPI) -> None:
         elif detail == "CSRF check Failed":
             detail = _("CSRF check failed: send the X-CSRFToken header.")
         return _json(api, request, {"detail": detail}, exc.status_code)
+
+
+def api_not_found(request: HttpRequest, path: str = "") -> HttpResponse:
+    """Unknown paths under /api/ answer in JSON too, so scripts never have to parse HTML."""
+    from django.http import JsonResponse
+
+    return JsonResponse(
+        {"detail": _("No API endpoint at {path}. See /api/v1/docs.").format(path=request.path)},
+        status=404,
+    )

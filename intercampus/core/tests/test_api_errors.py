@@ -132,3 +132,10 @@ def test_a_conflict_in_the_database_is_409(world, secretariat_api, monkeypatch):
     response = post(secretariat_api, MEMBERSHIPS, GOOD)
     assert response.status_code == 409
     assert response.json()["detail"]
+
+
+def test_an_unknown_api_path_answers_404_in_json(client):
+    response = client.get("/api/v1/no-such-thing/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert "/api/v1/no-such-thing/" in response.json()["detail"]

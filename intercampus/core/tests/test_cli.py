@@ -79,7 +79,9 @@ def test_worker_takes_every_queue_and_never_reloads_by_default():
     assert (chosen.queue_name, chosen.reload, chosen.max_tasks) == ("emails", True, 5)
 
 
-def test_worker_runs_the_tasks_waiting_in_the_database(db):
+# Transactional: the worker closes connections that are not in autocommit mode, as a test
+# transaction's would be.
+def test_worker_runs_the_tasks_waiting_in_the_database(transactional_db):
     result = add.enqueue(2, 3)
 
     call_command("worker", "--batch", "--no-startup-delay", verbosity=0)
