@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "intercampus.accounts",
     "intercampus.institutions",
     "intercampus.network",
+    "intercampus.mobility",
 ]
 
 MIDDLEWARE = [

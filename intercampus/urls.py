@@ -9,6 +9,8 @@ from intercampus.core import urls as core_staff_urls
 from intercampus.core.api_errors import api_not_found
 from intercampus.core.views.public import favicon
 from intercampus.institutions import staff_urls as institution_staff_urls
+from intercampus.mobility.urls import staff as mobility_staff_urls
+from intercampus.mobility.urls import student as mobility_student_urls
 from intercampus.network import staff_urls as network_staff_urls
 
 # Every view here is wrapped by core.permissions.staff_view; the tenancy middleware has
@@ -17,12 +19,14 @@ staff_patterns = [
     *core_staff_urls.urlpatterns,
     *institution_staff_urls.urlpatterns,
     *network_staff_urls.urlpatterns,
+    *mobility_staff_urls.urlpatterns,
 ]
 
 urlpatterns = [
     path("", include("intercampus.network.urls")),
     path("i/<str:institution>/", include((staff_patterns, "staff"))),
     path("me/", include((me_urls.urlpatterns, "me"))),
+    path("me/mobility/", include((mobility_student_urls.urlpatterns, "mobility"))),
     path("api/v1/", api.urls),
     re_path(r"^api/(?P<path>.*)$", api_not_found),
     path("accounts/", include("allauth.urls")),

@@ -17,6 +17,7 @@ from intercampus.accounts.choices import STAFF_ROLES, RoleKind
 SECRETARIAT = frozenset({RoleKind.SECRETARIAT})
 COORDINATION = frozenset({RoleKind.WORKGROUP_COORDINATOR, RoleKind.SECRETARIAT})
 INTERNATIONAL_OFFICE = frozenset({RoleKind.INTERNATIONAL_OFFICER})
+PROGRAMME = frozenset({RoleKind.PROGRAMME_COORDINATOR})
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     "institutions.view_staff_area": STAFF_ROLES,
@@ -27,6 +28,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "network.manage_consortium": SECRETARIAT,
     "network.manage_work_group": COORDINATION,
     "core.view_audit": SECRETARIAT | INTERNATIONAL_OFFICE,
+    "mobility.manage_agreements": INTERNATIONAL_OFFICE,
+    "mobility.manage_calls": INTERNATIONAL_OFFICE,
+    "mobility.score_applications": INTERNATIONAL_OFFICE | PROGRAMME,
+    "mobility.run_allocation": INTERNATIONAL_OFFICE,
+    "mobility.manage_nominations": INTERNATIONAL_OFFICE,
+    "mobility.view_reports": INTERNATIONAL_OFFICE | SECRETARIAT,
 }
 
 

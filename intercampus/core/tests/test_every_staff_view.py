@@ -23,9 +23,19 @@ def _staff_patterns() -> list[tuple[str, URLPattern]]:
     found = []
     for entry in resolver.url_patterns:
         if isinstance(entry, URLResolver) and entry.namespace == "staff":
-            for pattern in entry.url_patterns:
-                found.append((f"staff:{pattern.name}", pattern))
+            found.extend((f"staff:{p.name}", p) for p in _flatten(entry.url_patterns))
     return found
+
+
+def _flatten(patterns) -> list[URLPattern]:
+    """URL patterns, with those of nested includes (e.g. mobility/) brought up."""
+    flat: list[URLPattern] = []
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            flat.extend(_flatten(entry.url_patterns))
+        else:
+            flat.append(entry)
+    return flat
 
 
 STAFF_PATTERNS = _staff_patterns()

@@ -1,0 +1,26 @@
+from intercampus.mobility.models.agreements import (
+    Agreement,
+    AgreementApproval,
+    CooperationCondition,
+)
+from intercampus.mobility.models.calls import (
+    Application,
+    ApplicationChoice,
+    ApplicationDocument,
+    Call,
+    Place,
+)
+from intercampus.mobility.models.runs import AllocationRun, Nomination
+
+__all__ = [
+    "Agreement",
+    "AgreementApproval",
+    "AllocationRun",
+    "Application",
+    "ApplicationChoice",
+    "ApplicationDocument",
+    "Call",
+    "CooperationCondition",
+    "Nomination",
+    "Place",
+]

@@ -1,0 +1,3 @@
+"""Staff URL patterns of mobility: agreements (under /i/<institution>/mobility/)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Staff URL patterns of mobility: allocation (under /i/<institution>/mobility/)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Staff URL patterns of mobility: applications (under /i/<institution>/mobility/)."""
+
+urlpatterns: list = []

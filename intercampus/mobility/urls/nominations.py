@@ -1,0 +1,3 @@
+"""Staff URL patterns of mobility: nominations (under /i/<institution>/mobility/)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""A student's own mobility pages, under /me/mobility/."""
+
+urlpatterns: list = []
