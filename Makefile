@@ -1,8 +1,8 @@
 # Intercampus: the everyday commands. Needs only Python 3.11+ (with venv) and make.
 #
-#   make demo          set up .venv, load the demo consortium on SQLite, serve it on 127.0.0.1:$(PORT)
+#   make demo          set up .venv, load the demo consortium on SQLite, serve http://127.0.0.1:8000 (PORT=8001 for another port)
 #   make test          set up .venv with the test extras and run the whole suite on SQLite
-#   make test-postgres the same suite on PostgreSQL ($(POSTGRES_URL))
+#   make test-postgres the same suite on PostgreSQL (POSTGRES_URL=postgres://...)
 #   make lint          ruff check and ruff format --check
 #   make format        ruff format and ruff check --fix
 #   make clean         remove .venv, caches and collected static files (keeps the database in var/)
