@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "intercampus.institutions",
     "intercampus.network",
     "intercampus.mobility",
+    "intercampus.onboarding",
+    "intercampus.events",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,7 @@ SECRETARIAT = frozenset({RoleKind.SECRETARIAT})
 COORDINATION = frozenset({RoleKind.WORKGROUP_COORDINATOR, RoleKind.SECRETARIAT})
 INTERNATIONAL_OFFICE = frozenset({RoleKind.INTERNATIONAL_OFFICER})
 PROGRAMME = frozenset({RoleKind.PROGRAMME_COORDINATOR})
+STUDENT_SUPPORT = frozenset({RoleKind.STUDENT_SUPPORT})
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     "institutions.view_staff_area": STAFF_ROLES,
@@ -34,6 +35,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "mobility.run_allocation": INTERNATIONAL_OFFICE,
     "mobility.manage_nominations": INTERNATIONAL_OFFICE,
     "mobility.view_reports": INTERNATIONAL_OFFICE | SECRETARIAT,
+    "onboarding.manage_journeys": INTERNATIONAL_OFFICE | STUDENT_SUPPORT,
+    "onboarding.manage_buddies": INTERNATIONAL_OFFICE | STUDENT_SUPPORT,
+    "events.manage_events": INTERNATIONAL_OFFICE | STUDENT_SUPPORT,
 }
 
 
