@@ -35,6 +35,8 @@ ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]
 )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# The address people reach the site at, for links in e-mails (no trailing slash).
+SITE_URL = env.str("SITE_URL", default="" if PRODUCTION else "http://127.0.0.1:8000").rstrip("/")
 
 DATA_DIR = Path(env.str("INTERCAMPUS_DATA_DIR", default=str(PROJECT_DIR / "var")))
 DATA_DIR.mkdir(parents=True, exist_ok=True)
@@ -224,6 +226,8 @@ def _refuse_unsafe_production() -> None:
         problems.append("DEBUG must be false in production.")
     if len(SECRET_KEY) < 50 or SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(set(SECRET_KEY)) < 5:
         problems.append("SECRET_KEY must be set to a random value of at least 50 characters.")
+    if not SITE_URL.startswith("https://"):
+        problems.append("SITE_URL must be the https:// address of the site, for links in e-mails.")
     if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
         problems.append("ALLOWED_HOSTS must list the host names served (no '*').")
     if EMAIL_CONFIG.get("EMAIL_BACKEND", "").endswith(

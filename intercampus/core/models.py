@@ -1,4 +1,5 @@
-"""The audit log: who changed what, when, with the values before and after."""
+"""The audit log (who changed what, when, with the values before and after) and the notices
+addressed to an institution's staff."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
 
 
 class AuditEntry(models.Model):
@@ -59,3 +61,56 @@ class AuditEntry(models.Model):
         before, after = self.before or {}, self.after or {}
         names = sorted(set(before) | set(after))
         return [(n, before.get(n), after.get(n)) for n in names if before.get(n) != after.get(n)]
+
+
+class Notification(models.Model):
+    """A notice for the staff of one institution, listed in its staff area (often e-mailed too).
+
+    Cross-app: any app can address its notices here; ``kind`` is a dotted code owned by the
+    app (``mobility.agreement.changed``) and the app renders the text from ``kind`` and
+    ``params`` in the reader's language, so nothing is stored in the sender's language.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    institution = models.ForeignKey(
+        "institutions.Institution",
+        verbose_name=_("for"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    sender = models.ForeignKey(
+        "institutions.Institution",
+        verbose_name=_("from"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    kind = models.CharField(_("kind"), max_length=100, db_index=True)
+    # What it is about (e.g. an agreement's UUID), so that repeated notices can be folded.
+    subject = models.CharField(_("about"), max_length=100, blank=True, db_index=True)
+    params = models.JSONField(_("details"), default=dict, blank=True)
+    # A path in the recipient's staff area.
+    link = models.CharField(_("link"), max_length=500, blank=True)
+    created = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    # Moved forward when a later change is folded into this unread notice.
+    updated = models.DateTimeField(_("last change"), auto_now=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    read_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("read by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = ScopedManager(institution="institution")
+
+    class Meta:
+        ordering = ["-updated", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.institution_id}"

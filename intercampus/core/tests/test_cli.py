@@ -129,6 +129,7 @@ def production_env(tmp_path) -> dict[str, str]:
         "INTERCAMPUS_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(45),
         "ALLOWED_HOSTS": PRODUCTION_HOST,
+        "SITE_URL": f"https://{PRODUCTION_HOST}",
         "EMAIL_URL": "smtp://mail.example.org:25",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'intercampus.sqlite3'}",
         "INTERCAMPUS_DATA_DIR": str(tmp_path / "data"),

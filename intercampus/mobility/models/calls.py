@@ -151,6 +151,9 @@ class Application(models.Model):
         _("languages"), default=dict, blank=True, help_text=_("Language tag → CEFR level.")
     )
     motivation = models.TextField(_("motivation"), blank=True)
+    # Everything the student typed, exactly as typed (also what is not valid yet), so that a
+    # draft is never lost: the valid part is also saved in the fields above.
+    draft = models.JSONField(default=dict, blank=True, editable=False)
     committee_score = models.DecimalField(
         _("committee score (0–100)"),
         max_digits=5,
