@@ -49,7 +49,8 @@ class Institution(models.Model):
     )
     name = models.CharField(_("name"), max_length=200)
     short_name = models.CharField(_("short name"), max_length=50, blank=True)
-    country = CountryField(_("country"))
+    # Blank only for institutions known from an EWP document whose country is not stated.
+    country = CountryField(_("country"), blank=True)
     city = models.CharField(_("city"), max_length=100)
     timezone = models.CharField(
         _("time zone"), max_length=64, default="UTC", validators=[validate_timezone]
@@ -63,6 +64,9 @@ class Institution(models.Model):
         help_text=_("BCP 47 tags, e.g. en, sv, pt-BR."),
     )
     description = models.TextField(_("description"), blank=True)
+    # False for partners known only through Erasmus Without Paper documents: their copies of
+    # agreements are kept here, but nobody works for them on this platform.
+    on_platform = models.BooleanField(_("on this platform"), default=True)
     updated = models.DateTimeField(auto_now=True)
 
     class Meta:

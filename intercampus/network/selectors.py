@@ -209,9 +209,13 @@ def institution_directory(*, query: str = "", country: str = "") -> QuerySet[Ins
         .select_related("consortium")
         .order_by("consortium__name")
     )
-    institutions = Institution.objects.prefetch_related(
-        Prefetch("memberships", queryset=open_memberships, to_attr="open_memberships")
-    ).order_by("name")
+    institutions = (
+        Institution.objects.filter(on_platform=True)
+        .prefetch_related(
+            Prefetch("memberships", queryset=open_memberships, to_attr="open_memberships")
+        )
+        .order_by("name")
+    )
     query = query.strip()
     if query:
         institutions = institutions.filter(
@@ -229,7 +233,13 @@ def institution_countries() -> list:
     """The countries that have at least one institution, sorted by their (translated) name."""
     from django_countries.fields import Country
 
-    codes = Institution.objects.order_by().values_list("country", flat=True).distinct()
+    codes = (
+        Institution.objects.filter(on_platform=True)
+        .exclude(country="")
+        .order_by()
+        .values_list("country", flat=True)
+        .distinct()
+    )
     return sorted((Country(code=code) for code in codes), key=lambda c: str(c.name).casefold())
 
 
@@ -409,9 +419,11 @@ def current_member_institutions(consortium: Consortium) -> QuerySet[Institution]
 
 def institutions_outside(consortium: Consortium) -> QuerySet[Institution]:
     """Institutions on the platform that are not members or associate partners now."""
-    return Institution.objects.exclude(
-        pk__in=current_member_institutions(consortium).values("pk")
-    ).order_by("name")
+    return (
+        Institution.objects.filter(on_platform=True)
+        .exclude(pk__in=current_member_institutions(consortium).values("pk"))
+        .order_by("name")
+    )
 
 
 def consortium_work_groups(consortium: Consortium) -> QuerySet[WorkGroup]:
