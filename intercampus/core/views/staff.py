@@ -29,6 +29,8 @@ def home(request: HttpRequest) -> HttpResponse:
                 ("headcounts", "institutions.manage_headcounts"),
                 ("people", "institutions.manage_people"),
                 ("audit", "core.view_audit"),
+                ("agreements", "mobility.manage_agreements"),
+                ("calls", "mobility.manage_calls"),
             )
         },
     }
