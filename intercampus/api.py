@@ -11,6 +11,7 @@ from ninja import NinjaAPI
 from intercampus.core.api_auth import me_router
 from intercampus.core.api_errors import install_error_handlers
 from intercampus.institutions.api import router as institutions_router
+from intercampus.mobility.api import router as mobility_router
 from intercampus.network.api import router as network_router
 
 api = NinjaAPI(
@@ -29,4 +30,5 @@ install_error_handlers(api)
 
 api.add_router("/", network_router)
 api.add_router("/", institutions_router)
+api.add_router("/", mobility_router, tags=["mobility"])
 api.add_router("/", me_router)

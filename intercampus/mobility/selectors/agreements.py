@@ -202,7 +202,9 @@ def partner_options(institution: Institution) -> list[tuple[str, str]]:
 
 def platform_institutions(institution: Institution) -> list[Institution]:
     """Every other institution on the platform (public reference data), for choosing a partner."""
-    return list(Institution.objects.exclude(pk=institution.pk).order_by("name"))
+    return list(
+        Institution.objects.filter(on_platform=True).exclude(pk=institution.pk).order_by("name")
+    )
 
 
 def institution_names(codes: list[str] | set[str]) -> dict[str, str]:
@@ -718,7 +720,9 @@ class Blocker:
 
 def _not_linked(agreement: Agreement, theirs: Agreement | None) -> Blocker | None:
     if theirs is None:
-        if not Institution.objects.filter(schac=agreement.partner_hei_id).exists():
+        if not Institution.objects.filter(
+            schac=agreement.partner_hei_id, on_platform=True
+        ).exists():
             return Blocker(
                 _(
                     "Not linked yet: the partner is not on the platform; its copy reaches us "

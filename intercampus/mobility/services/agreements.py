@@ -185,7 +185,7 @@ def _create(
         raise ValidationError({"partner_hei_id": error.messages}) from None
     if partner_hei_id == owner.schac:
         raise ValidationError({"partner_hei_id": _("An agreement needs another institution.")})
-    partner = Institution.objects.filter(schac=partner_hei_id).first()
+    partner = Institution.objects.filter(schac=partner_hei_id, on_platform=True).first()
     _unit_of(owner, owner_ounit)
     agreement = Agreement(
         owner=owner,
@@ -290,7 +290,7 @@ def _link(
             field="partner_iia_id",
         )
     theirs = None
-    if Institution.objects.filter(schac=agreement.partner_hei_id).exists():
+    if Institution.objects.filter(schac=agreement.partner_hei_id, on_platform=True).exists():
         theirs = _linkable_partner_copy(agreement, partner_iia_id)
         partner_iia_code = theirs.iia_code
     before = snapshot(agreement)
@@ -535,7 +535,7 @@ def _ounit(agreement: Agreement, hei_id: str, unit_id: Any, field: str) -> str:
     unit_id = str(unit_id or "").strip()
     if not unit_id:
         return ""
-    institution = Institution.objects.filter(schac=hei_id).first()
+    institution = Institution.objects.filter(schac=hei_id, on_platform=True).first()
     return _check_partner_unit(institution, unit_id, field)
 
 

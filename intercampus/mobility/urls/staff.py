@@ -7,6 +7,7 @@ from intercampus.mobility.urls import (
     allocation,
     applications,
     calls,
+    ewp,
     nominations,
     reports,
 )
@@ -17,6 +18,7 @@ urlpatterns = [
         include(
             [
                 *agreements.urlpatterns,
+                *ewp.urlpatterns,
                 *calls.urlpatterns,
                 *applications.urlpatterns,
                 *allocation.urlpatterns,
