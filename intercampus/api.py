@@ -10,6 +10,7 @@ from ninja import NinjaAPI
 
 from intercampus.core.api_auth import me_router
 from intercampus.core.api_errors import install_error_handlers
+from intercampus.events.api import router as events_router
 from intercampus.institutions.api import router as institutions_router
 from intercampus.mobility.api import router as mobility_router
 from intercampus.network.api import router as network_router
@@ -32,3 +33,4 @@ api.add_router("/", network_router)
 api.add_router("/", institutions_router)
 api.add_router("/", mobility_router, tags=["mobility"])
 api.add_router("/", me_router)
+api.add_router("/events", events_router)

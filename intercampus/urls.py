@@ -8,6 +8,7 @@ from intercampus.api import api
 from intercampus.core import urls as core_staff_urls
 from intercampus.core.api_errors import api_not_found
 from intercampus.core.views.public import favicon
+from intercampus.events import urls as events_urls
 from intercampus.institutions import staff_urls as institution_staff_urls
 from intercampus.mobility.urls import staff as mobility_staff_urls
 from intercampus.mobility.urls import student as mobility_student_urls
@@ -20,6 +21,7 @@ staff_patterns = [
     *institution_staff_urls.urlpatterns,
     *network_staff_urls.urlpatterns,
     *mobility_staff_urls.urlpatterns,
+    *events_urls.staff_urlpatterns,
 ]
 
 urlpatterns = [
@@ -27,6 +29,8 @@ urlpatterns = [
     path("i/<str:institution>/", include((staff_patterns, "staff"))),
     path("me/", include((me_urls.urlpatterns, "me"))),
     path("me/mobility/", include((mobility_student_urls.urlpatterns, "mobility"))),
+    path("me/events/", include((events_urls.me_urlpatterns, "my_events"))),
+    path("events/", include((events_urls.public_urlpatterns, "events"))),
     path("api/v1/", api.urls),
     re_path(r"^api/(?P<path>.*)$", api_not_found),
     path("accounts/", include("allauth.urls")),

@@ -25,6 +25,7 @@ from intercampus.accounts.choices import STAFF_ROLES
 from intercampus.accounts.forms import ApiTokenForm, PreferredLanguageForm
 from intercampus.accounts.models import ApiToken
 from intercampus.accounts.selectors import roles_of
+from intercampus.core.notices import mark_notices_read, unread_notices_of
 from intercampus.core.services import ServiceError
 
 # The secret of a token just issued waits here for the one page that shows it.
@@ -58,8 +59,17 @@ def _home_page(request: HttpRequest, language_form: PreferredLanguageForm) -> Ht
             "institutions": _roles_by_institution(request),
             "language_form": language_form,
             "active_tokens": _tokens(request).filter(revoked__isnull=True),
+            "notices": unread_notices_of(request.user),
         },
     )
+
+
+@login_required
+@require_POST
+def notices_read(request: HttpRequest) -> HttpResponse:
+    """Mark all of the user's own notices as read."""
+    mark_notices_read(user=request.user)
+    return redirect("me:home")
 
 
 @login_required

@@ -114,3 +114,28 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.institution_id}"
+
+
+class PersonalNotice(models.Model):
+    """A notice for one person (a promotion from a waitlist, a reminder, a result), shown on
+    their own page. The text is written in the person's language when it is sent."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notices",
+    )
+    kind = models.CharField(_("kind"), max_length=100, db_index=True)
+    text = models.CharField(_("message"), max_length=500)
+    link = models.CharField(_("link"), max_length=500, blank=True)
+    created = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = _("personal notice")
+        verbose_name_plural = _("personal notices")
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.user_id}"
