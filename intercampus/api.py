@@ -14,6 +14,7 @@ from intercampus.events.api import router as events_router
 from intercampus.institutions.api import router as institutions_router
 from intercampus.mobility.api import router as mobility_router
 from intercampus.network.api import router as network_router
+from intercampus.onboarding.api import router as onboarding_router
 
 api = NinjaAPI(
     title="Intercampus API",
@@ -34,3 +35,4 @@ api.add_router("/", institutions_router)
 api.add_router("/", mobility_router, tags=["mobility"])
 api.add_router("/", me_router)
 api.add_router("/events", events_router)
+api.add_router("/onboarding", onboarding_router)

@@ -13,6 +13,7 @@ from intercampus.institutions import staff_urls as institution_staff_urls
 from intercampus.mobility.urls import staff as mobility_staff_urls
 from intercampus.mobility.urls import student as mobility_student_urls
 from intercampus.network import staff_urls as network_staff_urls
+from intercampus.onboarding import urls as onboarding_urls
 
 # Every view here is wrapped by core.permissions.staff_view; the tenancy middleware has
 # already resolved <institution> and answered 404 to anyone who is not staff there.
@@ -22,6 +23,7 @@ staff_patterns = [
     *network_staff_urls.urlpatterns,
     *mobility_staff_urls.urlpatterns,
     *events_urls.staff_urlpatterns,
+    *onboarding_urls.staff_urlpatterns,
 ]
 
 urlpatterns = [
@@ -29,6 +31,7 @@ urlpatterns = [
     path("i/<str:institution>/", include((staff_patterns, "staff"))),
     path("me/", include((me_urls.urlpatterns, "me"))),
     path("me/mobility/", include((mobility_student_urls.urlpatterns, "mobility"))),
+    path("me/journey/", include((onboarding_urls.me_urlpatterns, "journey"))),
     path("me/events/", include((events_urls.me_urlpatterns, "my_events"))),
     path("events/", include((events_urls.public_urlpatterns, "events"))),
     path("api/v1/", api.urls),

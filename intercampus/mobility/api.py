@@ -9,6 +9,12 @@
 
 The two institution endpoints act as that institution (``core.api_auth.acting_at``) with
 ``mobility.manage_agreements``: staff of another institution get 404, other roles 403.
+
+The rest of the mobility API lives in one module per area, each with its own ``router``, added
+to this one below: ``api_agreements`` (agreements, conditions, difference, approval),
+``api_calls`` (calls and places), ``api_applications`` (staff: applications and scores) and
+``api_student`` (``/me/mobility/``). A new area (allocation runs, nominations) adds its module
+the same way; shared schemas are in ``mobility/schemas.py``.
 """
 
 from __future__ import annotations
@@ -22,9 +28,12 @@ from ninja import Field, Router, Schema, Status
 from intercampus.core.api_auth import AUTH, acting_at
 from intercampus.core.services import ServiceError
 from intercampus.interop.schemas import EwpXmlError
+from intercampus.mobility import api_agreements, api_applications, api_calls, api_student
 from intercampus.mobility.services import ewp as services
 
 router = Router(tags=["mobility"])
+for _part in (api_agreements, api_calls, api_applications, api_student):
+    router.add_router("", _part.router)
 
 MANAGE = "mobility.manage_agreements"
 XML_TYPES = ("application/xml", "text/xml")

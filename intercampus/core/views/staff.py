@@ -31,6 +31,10 @@ def home(request: HttpRequest) -> HttpResponse:
                 ("audit", "core.view_audit"),
                 ("agreements", "mobility.manage_agreements"),
                 ("calls", "mobility.manage_calls"),
+                ("nominations", "mobility.manage_nominations"),
+                ("reports", "mobility.view_reports"),
+                ("events", "events.manage_events"),
+                ("journeys", "onboarding.manage_journeys"),
             )
         },
     }

@@ -10,6 +10,7 @@ from intercampus.mobility.models.calls import (
     Call,
     Place,
 )
+from intercampus.mobility.models.profiles import StudentProfile
 from intercampus.mobility.models.runs import AllocationRun, Nomination
 
 __all__ = [
@@ -23,4 +24,5 @@ __all__ = [
     "CooperationCondition",
     "Nomination",
     "Place",
+    "StudentProfile",
 ]

@@ -35,6 +35,17 @@ class AllocationRun(models.Model):
     # place uuid -> the key of the last applicant admitted there (None when seats were left)
     cutoffs = models.JSONField(default=dict)
     status = models.CharField(max_length=20, choices=RunStatus.choices, default=RunStatus.DRAFT)
+
+    class Phase(models.TextChoices):
+        QUEUED = "queued", _("Waiting for the worker")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    # A large call is allocated by the task worker: the run is recorded when it is queued,
+    # and its page follows the phase until the results are stored (or why they were not).
+    phase = models.CharField(max_length=10, choices=Phase.choices, default=Phase.DONE)
+    error = models.TextField(blank=True)
     placed_count = models.PositiveIntegerField(default=0)
     unplaced_count = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(

@@ -94,11 +94,11 @@ def _check_call_fields(fields: dict[str, Any]) -> None:
     if fields["closes_at"] <= fields["opens_at"]:
         raise ServiceError(_("The call must close after it opens."), field="closes_at")
     cycles = set(EqfLevel.values)
-    if any(c not in cycles for c in fields["eligible_cycles"]):
+    if any(c not in cycles for c in fields.get("eligible_cycles", [])):
         raise ServiceError(_("Choose study cycles among EQF 5 to 8."), field="eligible_cycles")
-    if any(d not in DocumentKind.values for d in fields["required_documents"]):
+    if any(d not in DocumentKind.values for d in fields.get("required_documents", [])):
         raise ServiceError(_("Choose documents from the list."), field="required_documents")
-    for term in fields["terms"]:
+    for term in fields.get("terms", []):
         match = TERM_ID.match(term)
         if not match or int(match["n"]) > int(match["of"]):
             raise ServiceError(
@@ -118,10 +118,14 @@ def _call_fields(fields: dict[str, Any]) -> dict[str, Any]:
     unknown = set(fields) - set(CALL_FIELDS)
     if unknown:
         raise TypeError(f"Unknown call fields: {sorted(unknown)}")
+    # Only the keys given are normalised: a partial update leaves the others as they are.
     cleaned = dict(fields)
-    cleaned["eligible_cycles"] = sorted({int(c) for c in fields.get("eligible_cycles", [])})
-    cleaned["required_documents"] = list(dict.fromkeys(fields.get("required_documents", [])))
-    cleaned["terms"] = list(dict.fromkeys(fields.get("terms", [])))
+    if "eligible_cycles" in fields:
+        cleaned["eligible_cycles"] = sorted({int(c) for c in fields["eligible_cycles"]})
+    if "required_documents" in fields:
+        cleaned["required_documents"] = list(dict.fromkeys(fields["required_documents"]))
+    if "terms" in fields:
+        cleaned["terms"] = list(dict.fromkeys(fields["terms"]))
     return cleaned
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from intercampus.mobility.views import student
+from intercampus.mobility.views import allocation, student
 
 urlpatterns = [
     path("", student.home, name="home"),
@@ -26,5 +26,10 @@ urlpatterns = [
         "applications/<uuid:application>/documents/<uuid:document>/delete/",
         student.document_delete,
         name="document_delete",
+    ),
+    path(
+        "applications/<uuid:application>/decline/",
+        allocation.student_decline,
+        name="decline",
     ),
 ]

@@ -131,6 +131,7 @@ def call_detail(request: HttpRequest, call: uuid.UUID) -> HttpResponse:
             "required_documents": [document_label(k) for k in found.required_documents or []],
             "editable": found.status not in services.FROZEN_STATUSES,
             "can_score": request_has_permission(request, "mobility.score_applications"),
+            "can_allocate": request_has_permission(request, "mobility.run_allocation"),
             "crumbs": _crumbs(request),
         },
     )

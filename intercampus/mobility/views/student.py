@@ -35,6 +35,7 @@ from intercampus.mobility.forms.applications import (
     raw_from_post,
 )
 from intercampus.mobility.models import Application
+from intercampus.mobility.selectors import allocation as allocation_selectors
 from intercampus.mobility.selectors import applications as app_selectors
 from intercampus.mobility.selectors import calls as call_selectors
 from intercampus.mobility.services import applications as services
@@ -182,6 +183,7 @@ def _page(
         )
     else:
         context["choices"] = app_selectors.choices_of(application)
+        context["result"] = allocation_selectors.student_result(application, context["choices"])
         context["cycle_label"] = app_selectors.cycle_label(application.cycle)
     return render(request, "mobility/student/application.html", context, status=status)
 

@@ -30,8 +30,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 
 from intercampus.accounts.models import Role, User
+from intercampus.events.demo import load_demo_events
 from intercampus.institutions.models import Headcount, Institution, OrganisationalUnit, Person
 from intercampus.lib.apportion import apportion
+from intercampus.mobility.demo import load_demo_mobility
 from intercampus.network import services
 from intercampus.network.choices import DecisionBody, MembershipKind
 from intercampus.network.demo import consortium as data
@@ -76,7 +78,8 @@ class DemoLogin:
 
 
 def load_demo(stdout: TextIO | None = None) -> list[DemoLogin]:
-    """Load (or repair) the demo consortium and its accounts; return the demo logins.
+    """Load (or repair) the demo consortium and its accounts, then add the mobility and
+    events demo data that is missing; return the demo logins.
 
     ``stdout``: a stream to show progress on (a bar on a terminal, a line per step otherwise);
     ``None`` loads silently. Runs in one transaction: a failure leaves the database unchanged.
@@ -91,6 +94,8 @@ def load_demo(stdout: TextIO | None = None) -> list[DemoLogin]:
         (_("Work groups, meetings and actions"), loader.work_groups),
         (_("Projects and programmes"), loader.projects),
         (_("Demo accounts"), loader.accounts),
+        (_("Agreements, calls and an allocation"), load_demo_mobility),
+        (_("Events"), load_demo_events),
     ]
     with scopes_disabled(), transaction.atomic(), _progress(stdout, len(steps)) as step:
         for label, run in steps:

@@ -1,0 +1,146 @@
+"""``intercampus allocate --call <uuid>``: allocate a call's stored applications and record the
+run, with a progress bar (loading the applications, solving, storing) and a summary per
+place; ``--publish`` publishes the run at once.
+
+``intercampus allocate --instance FILE --out FILE`` (no database) never reaches this
+command: ``intercampus/cli.py`` answers it before Django starts. It is accepted here too, so
+that ``manage.py allocate --instance`` gives the same answer.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django_scopes import scopes_disabled
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from intercampus.core.services import ServiceError
+from intercampus.mobility.models import AllocationRun, Call
+from intercampus.mobility.selectors import allocation as selectors
+from intercampus.mobility.services import allocation as services
+
+PHASES = {
+    services.LOADING: "Loading applications",
+    services.SOLVING: "Solving",
+    services.STORING: "Storing the results",
+}
+
+
+class Command(BaseCommand):
+    help = (
+        "Allocate the places of a mobility call by student-proposing deferred acceptance. "
+        "--call ID allocates a call's stored applications and records the run for review; "
+        "--instance FILE allocates an alloc-instance/1 file without a database."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        mode = parser.add_mutually_exclusive_group(required=True)
+        mode.add_argument("--call", metavar="ID", help="the call's UUID")
+        mode.add_argument(
+            "--instance", metavar="FILE", help="an alloc-instance/1 file, - for stdin"
+        )
+        parser.add_argument("--out", metavar="FILE", default="-", help="with --instance: output")
+        parser.add_argument(
+            "--publish", action="store_true", help="publish the run at once (students are told)"
+        )
+        parser.add_argument(
+            "--early", action="store_true", help="allocate even though the call has not closed"
+        )
+        parser.add_argument(
+            "--actor", metavar="EMAIL", help="the staff member recorded in the audit log"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["instance"]:
+            self._from_file(options["instance"], options["out"])
+            return
+        call = self._call(options["call"])
+        actor = self._actor(options["actor"])
+        # The stream itself: OutputWrapper would end each of rich's writes with a newline.
+        stream = getattr(self.stdout, "_out", self.stdout)
+        console = Console(file=stream, highlight=False, soft_wrap=True)
+        try:
+            run = self._run(call, actor, early=options["early"], console=console)
+            if options["publish"]:
+                run = services.allocation_publish(actor=actor, run=run)
+        except ServiceError as error:
+            raise CommandError(error.message) from error
+        self._summary(run, console)
+
+    def _call(self, value: str) -> Call:
+        try:
+            wanted = uuid.UUID(value)
+        except ValueError:
+            raise CommandError(f"{value!r} is not a call id (a UUID).") from None
+        # The operator's command: any institution's call, run in that institution's scope.
+        with scopes_disabled():
+            call = Call.objects.select_related("owner").filter(uuid=wanted).first()
+        if call is None:
+            raise CommandError(f"No call {value}.")
+        return call
+
+    def _actor(self, email: str | None) -> Any:
+        if not email:
+            return None
+        from intercampus.accounts.models import User
+
+        user = User.objects.filter(email__iexact=email).first()
+        if user is None:
+            raise CommandError(f"No user {email}.")
+        return user
+
+    def _run(self, call: Call, actor: Any, *, early: bool, console: Console) -> AllocationRun:
+        columns = (
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total}"),
+            TimeElapsedColumn(),
+        )
+        with Progress(*columns, console=console, transient=False) as progress:
+            step = progress.add_task(f"Allocating {call.title}", total=len(PHASES))
+            seen: list[str] = []
+
+            def report(phase: str) -> None:
+                if seen:
+                    progress.advance(step)
+                seen.append(phase)
+                progress.update(step, description=PHASES.get(phase, phase))
+
+            run = services.allocation_run(actor=actor, call=call, early=early, progress=report)
+            progress.update(step, completed=len(PHASES), description="Done")
+        return run
+
+    def _summary(self, run: AllocationRun, console: Console) -> None:
+        total = run.placed_count + run.unplaced_count
+        console.print(
+            f"Run {run.uuid} ({run.get_status_display()}): {run.placed_count} of {total} "
+            f"students placed, {run.unplaced_count} not placed."
+        )
+        table = Table(title="Per place")
+        table.add_column("Place")
+        table.add_column("Seats", justify="right")
+        table.add_column("Placed", justify="right")
+        table.add_column("Cut-off", justify="right")
+        with scopes_disabled():
+            rows = selectors.place_rows(run)
+        for row in rows:
+            if row.cutoff is not None:
+                cutoff = str(row.cutoff)
+            else:
+                cutoff = "seats left" if row.seats else "-"
+            table.add_row(row.label, str(row.seats), str(row.placed), cutoff)
+        console.print(table)
+
+    def _from_file(self, path: str, out: str) -> None:
+        from intercampus.mobility.allocation import InputError, solve
+        from intercampus.mobility.instance import read_instance, write_assignment
+
+        try:
+            write_assignment(solve(read_instance(path)).assignment, out)
+        except (InputError, OSError) as error:
+            raise CommandError(str(error)) from error
