@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from intercampus.core.permissions import request_has_permission, staff_view
@@ -162,9 +163,11 @@ def call_derive_places(request: HttpRequest, call: uuid.UUID) -> HttpResponse:
         if created:
             messages.success(
                 request,
-                _("{n} places were proposed from your agreements; review their seats.").format(
-                    n=len(created)
-                ),
+                ngettext(
+                    "{n} place was proposed from your agreements; review its seats.",
+                    "{n} places were proposed from your agreements; review their seats.",
+                    len(created),
+                ).format(n=len(created)),
             )
         else:
             messages.info(
