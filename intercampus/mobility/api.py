@@ -13,8 +13,10 @@ The two institution endpoints act as that institution (``core.api_auth.acting_at
 The rest of the mobility API lives in one module per area, each with its own ``router``, added
 to this one below: ``api_agreements`` (agreements, conditions, difference, approval),
 ``api_calls`` (calls and places), ``api_applications`` (staff: applications and scores) and
-``api_student`` (``/me/mobility/``). A new area (allocation runs, nominations) adds its module
-the same way; shared schemas are in ``mobility/schemas.py``.
+``api_student`` (``/me/mobility/``), ``api_allocation`` (allocation runs and the student's
+result), ``api_nominations`` (home and host sides, OMobilities export) and ``api_reports``
+(the mobility report). A new area adds its module the same way; shared schemas are in
+``mobility/schemas.py``.
 """
 
 from __future__ import annotations
@@ -28,11 +30,27 @@ from ninja import Field, Router, Schema, Status
 from intercampus.core.api_auth import AUTH, acting_at
 from intercampus.core.services import ServiceError
 from intercampus.interop.schemas import EwpXmlError
-from intercampus.mobility import api_agreements, api_applications, api_calls, api_student
+from intercampus.mobility import (
+    api_agreements,
+    api_allocation,
+    api_applications,
+    api_calls,
+    api_nominations,
+    api_reports,
+    api_student,
+)
 from intercampus.mobility.services import ewp as services
 
 router = Router(tags=["mobility"])
-for _part in (api_agreements, api_calls, api_applications, api_student):
+for _part in (
+    api_agreements,
+    api_calls,
+    api_applications,
+    api_student,
+    api_allocation,
+    api_nominations,
+    api_reports,
+):
     router.add_router("", _part.router)
 
 MANAGE = "mobility.manage_agreements"
