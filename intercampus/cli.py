@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import sys
 
+DASHED_COMMANDS = {"match-buddies": "match_buddies"}
+
 
 def main(argv: list[str] | None = None) -> int:
     run = _without_django(sys.argv[1:] if argv is None else argv)
@@ -23,6 +25,8 @@ def main(argv: list[str] | None = None) -> int:
     args[0] = "intercampus"
     if len(args) == 1:
         args.append("help")
+    # Commands are documented with dashes (match-buddies); Django names them with underscores.
+    args[1] = DASHED_COMMANDS.get(args[1], args[1])
     execute_from_command_line(args)
     return 0
 

@@ -32,6 +32,7 @@ urlpatterns = [
     path("me/", include((me_urls.urlpatterns, "me"))),
     path("me/mobility/", include((mobility_student_urls.urlpatterns, "mobility"))),
     path("me/journey/", include((onboarding_urls.me_urlpatterns, "journey"))),
+    path("me/buddy/", include((onboarding_urls.buddy_me_urlpatterns, "buddy"))),
     path("me/events/", include((events_urls.me_urlpatterns, "my_events"))),
     path("events/", include((events_urls.public_urlpatterns, "events"))),
     path("api/v1/", api.urls),

@@ -1,4 +1,5 @@
-"""The journeys API (mounted at ``/api/v1/onboarding``).
+"""The journeys API (mounted at ``/api/v1/onboarding``); the buddy programme's endpoints are a
+sub-router from ``api_buddies``.
 
 A newcomer reads their own journeys under ``/me/journeys`` and marks their steps. The host's
 staff (``onboarding.manage_journeys``) work under ``/institutions/<schac>/...``, acting as that
@@ -21,6 +22,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from intercampus.core.api_auth import AUTH, acting_at
 from intercampus.core.api_errors import InputSchema, IsoDate
+from intercampus.onboarding.api_buddies import router as buddies_router
 from intercampus.onboarding.choices import (
     JourneySource,
     OffsetKind,
@@ -37,6 +39,8 @@ from intercampus.onboarding.services import newcomers as newcomer_services
 from intercampus.onboarding.services import templates as template_services
 
 router = Router(tags=["journeys"])
+# The buddy programme's endpoints (api_buddies.py), under the same /api/v1/onboarding prefix.
+router.add_router("/", buddies_router)
 
 MANAGE = "onboarding.manage_journeys"
 MAX_LIMIT = 100

@@ -1,13 +1,16 @@
-"""Journey URLs. ``staff_urlpatterns`` go under /i/<schac>/ (namespace ``staff``);
-``me_urlpatterns`` under /me/journey/ (namespace ``journey``). Objects are named by UUID."""
+"""Journey and buddy programme URLs. ``staff_urlpatterns`` go under /i/<schac>/ (namespace
+``staff``); ``me_urlpatterns`` under /me/journey/ (namespace ``journey``);
+``buddy_me_urlpatterns`` under /me/buddy/ (namespace ``buddy``). Objects are named by UUID."""
 
 from django.urls import path
 
+from intercampus.onboarding.views import staff_buddies, student_buddies
 from intercampus.onboarding.views import staff_journeys as staff
 from intercampus.onboarding.views import student_journeys as me
 
 _STEP = "<uuid:journey>/steps/<uuid:step>"
 _TEMPLATE_STEP = "journeys/templates/<uuid:template>/steps/<uuid:step>"
+_PROGRAMME = "buddies/<uuid:programme>"
 
 staff_urlpatterns = [
     path("journeys/", staff.dashboard, name="journey_dashboard"),
@@ -43,6 +46,22 @@ staff_urlpatterns = [
         )
         for action in ("done", "skip", "reopen")
     ),
+    # The buddy programme.
+    path("buddies/", staff_buddies.programmes, name="buddy_programmes"),
+    path("buddies/add/", staff_buddies.programme_add, name="buddy_programme_add"),
+    path(f"{_PROGRAMME}/", staff_buddies.programme_detail, name="buddy_programme"),
+    path(f"{_PROGRAMME}/edit/", staff_buddies.programme_edit, name="buddy_programme_edit"),
+    path(f"{_PROGRAMME}/run/", staff_buddies.run, name="buddy_run"),
+    path(f"{_PROGRAMME}/buddies/", staff_buddies.buddies, name="buddy_buddies"),
+    path(f"{_PROGRAMME}/newcomers/", staff_buddies.newcomers, name="buddy_newcomers"),
+    path(f"{_PROGRAMME}/matches/", staff_buddies.matches, name="buddy_matches"),
+    path(
+        f"{_PROGRAMME}/matches/<uuid:match>/end/",
+        staff_buddies.match_end,
+        name="buddy_match_end",
+    ),
+    path(f"{_PROGRAMME}/matches.csv", staff_buddies.export_csv, name="buddy_export_csv"),
+    path(f"{_PROGRAMME}/matches.xlsx", staff_buddies.export_xlsx, name="buddy_export_xlsx"),
 ]
 
 me_urlpatterns = [
@@ -52,4 +71,14 @@ me_urlpatterns = [
     path(f"{_STEP}/reopen/", me.step_reopen, name="step_reopen"),
     path(f"{_STEP}/evidence/", me.evidence, name="evidence"),
     path(f"{_STEP}/document/", me.document, name="document"),
+]
+
+buddy_me_urlpatterns = [
+    path("", student_buddies.home, name="home"),
+    path("<uuid:programme>/buddy/", student_buddies.signup_buddy, name="signup_buddy"),
+    path("<uuid:programme>/newcomer/", student_buddies.signup_newcomer, name="signup_newcomer"),
+    path("matches/<uuid:match>/accept/", student_buddies.match_accept, name="match_accept"),
+    path("matches/<uuid:match>/decline/", student_buddies.match_decline, name="match_decline"),
+    path("matches/<uuid:match>/check-ins/", student_buddies.checkins, name="checkins"),
+    path("certificate/<uuid:profile>/", student_buddies.certificate, name="certificate"),
 ]

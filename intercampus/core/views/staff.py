@@ -35,6 +35,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 ("reports", "mobility.view_reports"),
                 ("events", "events.manage_events"),
                 ("journeys", "onboarding.manage_journeys"),
+                ("buddies", "onboarding.manage_buddies"),
             )
         },
     }

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
+from django.db.models.fields.json import KT
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -79,8 +80,30 @@ def placements_of_call(call: Call) -> dict[str, Place | None]:
 
 
 def placement_of(application: Application) -> Place | None:
-    """The place the published allocation gave ``application``, if any."""
-    return placements_of_call(application.call).get(str(application.uuid))
+    """The place the published allocation gave ``application``, if any.
+
+    Same rule as ``placements_of_call`` (the newest published run that mentions it decides),
+    but reads only this application's entry of each run, not whole result documents.
+    """
+    key = str(application.uuid)
+    with scopes_disabled():
+        runs = (
+            AllocationRun.objects.filter(
+                call_id=application.call_id, status=RunStatus.PUBLISHED, results__has_key=key
+            )
+            .annotate(mine=KT(f"results__{key}"))
+            .order_by("-published_at", "-created", "-id")
+            .values_list("mine", flat=True)
+        )
+        place_uuid = next(iter(runs[:1]), None)
+        # SQLite gives a JSON null as the text "null"; PostgreSQL as NULL.
+        if not place_uuid or place_uuid == "null":
+            return None
+        return (
+            Place.objects.select_related("host")
+            .filter(call_id=application.call_id, uuid=place_uuid)
+            .first()
+        )
 
 
 # --- The home's outgoing nominations -------------------------------------------------------

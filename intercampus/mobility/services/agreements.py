@@ -80,7 +80,7 @@ def _lock(agreement: Agreement) -> Agreement:
     """
     with scopes_disabled():
         return (
-            Agreement.objects.select_for_update()
+            Agreement.objects.select_for_update(of=("self",))
             .select_related("owner", "owner_ounit", "partner")
             .get(pk=agreement.pk)
         )

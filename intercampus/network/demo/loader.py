@@ -60,6 +60,7 @@ from intercampus.network.models import (
     WorkGroup,
     WorkGroupMember,
 )
+from intercampus.onboarding.demo import load_demo_onboarding
 
 M = TypeVar("M", bound=models.Model)
 
@@ -78,8 +79,8 @@ class DemoLogin:
 
 
 def load_demo(stdout: TextIO | None = None) -> list[DemoLogin]:
-    """Load (or repair) the demo consortium and its accounts, then add the mobility and
-    events demo data that is missing; return the demo logins.
+    """Load (or repair) the demo consortium and its accounts, then add the mobility, events
+    and onboarding demo data that is missing; return the demo logins.
 
     ``stdout``: a stream to show progress on (a bar on a terminal, a line per step otherwise);
     ``None`` loads silently. Runs in one transaction: a failure leaves the database unchanged.
@@ -96,6 +97,7 @@ def load_demo(stdout: TextIO | None = None) -> list[DemoLogin]:
         (_("Demo accounts"), loader.accounts),
         (_("Agreements, calls and an allocation"), load_demo_mobility),
         (_("Events"), load_demo_events),
+        (_("Arrival journeys and buddies"), load_demo_onboarding),
     ]
     with scopes_disabled(), transaction.atomic(), _progress(stdout, len(steps)) as step:
         for label, run in steps:

@@ -1,5 +1,12 @@
 """Onboarding models, one module per aggregate; import them from here."""
 
+from intercampus.onboarding.models.buddies import (
+    BuddyMatch,
+    BuddyProfile,
+    BuddyProgramme,
+    CheckIn,
+    NewcomerProfile,
+)
 from intercampus.onboarding.models.journeys import (
     Journey,
     JourneyStep,
@@ -8,8 +15,13 @@ from intercampus.onboarding.models.journeys import (
 )
 
 __all__ = [
+    "BuddyMatch",
+    "BuddyProfile",
+    "BuddyProgramme",
+    "CheckIn",
     "Journey",
     "JourneyStep",
     "JourneyStepState",
     "JourneyTemplate",
+    "NewcomerProfile",
 ]
