@@ -257,6 +257,7 @@ def _fill_from_waitlist(
         registration.save(update_fields=["status", "confirmed_at", "promoted_at"])
         taken[registration.group] += 1
         _audit(actor, "events.registration.promoted", registration, before)
+        _notify_promoted(registration)
         promoted.append(registration)
     if promoted:
         from intercampus.events.emails import send_promotion_emails
@@ -264,6 +265,23 @@ def _fill_from_waitlist(
         ids = [r.pk for r in promoted]
         transaction.on_commit(lambda: send_promotion_emails(ids))
     return promoted
+
+
+def _notify_promoted(registration: Registration) -> None:
+    """A notice on the person's own page, in their language (the e-mail goes separately)."""
+    from django.urls import reverse
+
+    from intercampus.core.notices import notify_person
+
+    event = registration.event
+    notify_person(
+        user=registration.user,
+        kind="events.registration.promoted",
+        text=lambda: _("You moved up from the waitlist: you have a seat at {event}.").format(
+            event=event.title
+        ),
+        link=reverse("events:detail", kwargs={"event": event.uuid}),
+    )
 
 
 # --- Attendance -----------------------------------------------------------------------------

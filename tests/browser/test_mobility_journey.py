@@ -240,7 +240,7 @@ def tpu_opens_a_call(tpu: Page) -> None:
     expect(tpu.locator("main dl")).to_contain_text("Asia/Tomsk")
 
     tpu.locator("form[action$='/places/derive/'] button[type=submit]").click()
-    expect_message(tpu, "were proposed from your agreements")
+    expect_message(tpu, "proposed from your agreements")
     place = tpu.locator("#places tbody tr", has_text="KTH")
     expect(place.locator("td.num")).to_have_text("3")
 
