@@ -237,27 +237,15 @@ def the_student_reads_her_journey(student: Page) -> None:
 
 
 def the_student_asks_for_a_buddy(student: Page) -> None:
-    """Her accepted nomination opens TPU's buddy programme to her; she gives her languages,
-    her interests and her arrival date, and is matched as soon as she signs up."""
+    """Her acceptance put her in TPU's buddy programme with the languages of her application,
+    and matching ran at once: before she even opens the page, she has a buddy."""
     student.goto("/me/buddy/")
-    expect(student.locator("#matches-heading + p")).to_contain_text("You have no match yet")
-    student.locator("main a", has_text=f"{PROGRAMME} at TPU").click()
-    expect(student.locator("h1")).to_have_text("Get a buddy")
-
-    student.select_option("select[name=language_1]", "en")
-    student.select_option("select[name=level_1]", "B2")
-    student.select_option("select[name=language_2]", "sv")
-    student.select_option("select[name=level_2]", "C2")
-    student.get_by_label("hiking").check()
-    student.get_by_label("chess").check()
-    student.fill("input[name=arrival_date]", ARRIVAL.isoformat())
-    student.locator("main form button[type=submit]").click()
-    expect_message(student, "You are signed up.")
+    expect(student.locator("article[id^=match-] h3")).to_have_text(f"Your buddy: {BUDDY}")
 
 
 def the_student_reads_why_they_were_matched(student: Page, story: Story) -> None:
-    """Her buddy's name, and why: English in common (35 points), hiking of three interests
-    (25 × 1/3, 8 points), her arrival inside his availability (15 points); no faculty."""
+    """Her buddy's name, and why: English in common (35 points), her arrival inside his
+    availability (15 points); no faculty and, as yet, no interests."""
     match = student.locator("article[id^=match-]")
     expect(match).to_have_count(1)
     expect(match.locator("h3")).to_have_text(f"Your buddy: {BUDDY}")
@@ -267,9 +255,8 @@ def the_student_reads_why_they_were_matched(student: Page, story: Story) -> None
     expect(reasons.filter(has_text="Shared languages")).to_contain_text(
         "(35 points): You both speak English (B1 or better)."
     )
-    expect(reasons.filter(has_text="Common interests")).to_contain_text(
-        "(8 points): You share these interests: hiking."
-    )
+    # Matched at acceptance, before she said what she likes: no interest points yet.
+    expect(reasons.filter(has_text="Common interests")).to_contain_text("(0 points)")
     expect(reasons.filter(has_text="Availability")).to_contain_text(
         f"The buddy is available when the newcomer arrives, on {shown(ARRIVAL)}."
     )

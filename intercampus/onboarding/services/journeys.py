@@ -246,7 +246,7 @@ def journey_start_for_nomination(
     anchor = anchor_date or nomination_anchor(nomination)
     if anchor is None:
         raise ServiceError(_("The nomination gives no arrival date; enter one."), field="anchor")
-    return journey_start(
+    journey = journey_start(
         actor=actor or decided_by,
         host=host,
         newcomer=newcomer,
@@ -255,6 +255,40 @@ def journey_start_for_nomination(
         source=JourneySource.NOMINATION,
         reference=str(nomination.uuid),
     )
+    with scopes_disabled():
+        languages = dict(getattr(nomination.application, "languages", None) or {})
+    _enrol_in_buddy_programme(journey=journey, languages=languages)
+    return journey
+
+
+def _enrol_in_buddy_programme(*, journey: Journey, languages: dict[str, Any]) -> None:
+    """An accepted newcomer joins the host's buddy programme at once, with the languages of
+    their application, so that matching runs before they arrive; they can add interests and
+    faculty on their buddy page later. Nothing happens when the host runs no programme, the
+    newcomer is already in it, or they speak no language at B1 or better."""
+    from django.core.exceptions import ValidationError
+
+    from intercampus.onboarding.models import BuddyProgramme, NewcomerProfile
+    from intercampus.onboarding.services import buddies
+
+    with scopes_disabled():
+        programme = (
+            BuddyProgramme.objects.filter(institution=journey.institution, active=True)
+            .order_by("id")
+            .first()
+        )
+        if (
+            programme is None
+            or NewcomerProfile.objects.filter(programme=programme, user=journey.newcomer).exists()
+        ):
+            return
+    try:
+        buddies.newcomer_signup(
+            actor=journey.newcomer, programme=programme, languages=languages, journey=journey
+        )
+    except (ServiceError, ValidationError):
+        # The acceptance and the journey stand; the newcomer can still sign up by hand.
+        return
 
 
 # --- Progress on a step ---------------------------------------------------------------------
