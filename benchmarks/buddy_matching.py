@@ -58,7 +58,7 @@ SIZES = {
     "5k": (5_000, 4_700, 5, 0.5, None, (1.8, None)),
     "20k": (20_000, 18_800, 3, 5.0, 1 << 30, (43.0, 4 << 30)),
 }
-QUICK = {"5k": (500, 470, 2, 0.5, None, (None, None))}
+QUICK = {"500": (500, 470, 2, 0.5, None, (None, None))}
 
 
 def generate(n: int, m: int, seed: int = SEED) -> tuple[list[Newcomer], list[Buddy]]:

@@ -543,7 +543,9 @@ class _Programme:
         hr, hc, hs = r[held], c[held], s[held]
         src = beta[hr]
         cost = np.maximum(rho[hr] + v[hc] - hs, 0)  # < 0 only for the added pairs
-        other = hc != src
+        # Arcs at least as dear as every reach below lie on no chain that matters.
+        far = max(gain[~alone].max(initial=0), 2 * self.maxc + 2 if alone.any() else 0)
+        other = (hc != src) & (cost < far)
         src, dst, cost = src[other], hc[other], cost[other]
         order = np.lexsort((cost, dst, src))
         src, dst, cost = src[order], dst[order], cost[order]
