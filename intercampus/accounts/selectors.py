@@ -27,3 +27,8 @@ def staff_institutions_of(user: User) -> list[Institution]:
             .distinct()
             .order_by("name")
         )
+
+
+def user_by_email(email: str) -> User | None:
+    """The user signing in with ``email`` (case-insensitive), for operators' commands."""
+    return User.objects.filter(email__iexact=email).first()

@@ -15,10 +15,11 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django_scopes import scopes_disabled
 from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from intercampus.accounts.selectors import user_by_email
 from intercampus.core.services import ServiceError
+from intercampus.lib.progress import phase_progress
 from intercampus.mobility.models import AllocationRun, Call
 from intercampus.mobility.selectors import allocation as selectors
 from intercampus.mobility.services import allocation as services
@@ -86,33 +87,14 @@ class Command(BaseCommand):
     def _actor(self, email: str | None) -> Any:
         if not email:
             return None
-        from intercampus.accounts.models import User
-
-        user = User.objects.filter(email__iexact=email).first()
+        user = user_by_email(email)
         if user is None:
             raise CommandError(f"No user {email}.")
         return user
 
     def _run(self, call: Call, actor: Any, *, early: bool, console: Console) -> AllocationRun:
-        columns = (
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            BarColumn(),
-            TextColumn("{task.completed}/{task.total}"),
-            TimeElapsedColumn(),
-        )
-        with Progress(*columns, console=console, transient=False) as progress:
-            step = progress.add_task(f"Allocating {call.title}", total=len(PHASES))
-            seen: list[str] = []
-
-            def report(phase: str) -> None:
-                if seen:
-                    progress.advance(step)
-                seen.append(phase)
-                progress.update(step, description=PHASES.get(phase, phase))
-
+        with phase_progress(console, f"Allocating {call.title}", PHASES) as report:
             run = services.allocation_run(actor=actor, call=call, early=early, progress=report)
-            progress.update(step, completed=len(PHASES), description="Done")
         return run
 
     def _summary(self, run: AllocationRun, console: Console) -> None:

@@ -15,10 +15,11 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django_scopes import scopes_disabled
 from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from intercampus.accounts.selectors import user_by_email
 from intercampus.core.services import ServiceError
+from intercampus.lib.progress import phase_progress
 from intercampus.onboarding.models import BuddyProgramme
 from intercampus.onboarding.services import buddies as services
 
@@ -77,9 +78,7 @@ class Command(BaseCommand):
     def _actor(self, email: str | None) -> Any:
         if not email:
             return None
-        from intercampus.accounts.models import User
-
-        user = User.objects.filter(email__iexact=email).first()
+        user = user_by_email(email)
         if user is None:
             raise CommandError(f"No user {email}.")
         return user
@@ -87,27 +86,10 @@ class Command(BaseCommand):
     def _run(
         self, programme: BuddyProgramme, actor: Any, console: Console
     ) -> services.MatchingStats:
-        columns = (
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            BarColumn(),
-            TextColumn("{task.completed}/{task.total}"),
-            TimeElapsedColumn(),
-        )
-        with Progress(*columns, console=console, transient=False) as progress:
-            step = progress.add_task(f"Matching {programme.name}", total=len(PHASES))
-            seen: list[str] = []
-
-            def report(phase: str) -> None:
-                if seen:
-                    progress.advance(step)
-                seen.append(phase)
-                progress.update(step, description=PHASES.get(phase, phase))
-
+        with phase_progress(console, f"Matching {programme.name}", PHASES) as report:
             stats = services.matching_run(
                 actor=actor, programme=programme, trigger="command", progress=report
             )
-            progress.update(step, completed=len(PHASES), description="Done")
         return stats
 
     def _summary(
