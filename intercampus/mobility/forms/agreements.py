@@ -143,6 +143,24 @@ def _unit_field(institution: Institution, label: Any) -> forms.ModelChoiceField:
     )
 
 
+# The condition fields a form edits one to one; subject areas and languages come in rows.
+PLAIN_CONDITION_FIELDS = (
+    "mobility_type",
+    "sending_hei_id",
+    "sending_ounit_id",
+    "receiving_hei_id",
+    "receiving_ounit_id",
+    "first_academic_year",
+    "last_academic_year",
+    "mobilities_per_year",
+    "total_months_per_year",
+    "total_days_per_year",
+    "eqf_levels",
+    "blended",
+    "other_info",
+)
+
+
 class AgreementForm(forms.Form):
     """Create a copy (with the partner) or change its code and units (without)."""
 
@@ -342,22 +360,7 @@ class ConditionForm(forms.Form):
     @classmethod
     def initial_for(cls, condition: CooperationCondition) -> dict[str, Any]:
         initial: dict[str, Any] = {
-            name: getattr(condition, name)
-            for name in (
-                "mobility_type",
-                "sending_hei_id",
-                "sending_ounit_id",
-                "receiving_hei_id",
-                "receiving_ounit_id",
-                "first_academic_year",
-                "last_academic_year",
-                "mobilities_per_year",
-                "total_months_per_year",
-                "total_days_per_year",
-                "eqf_levels",
-                "blended",
-                "other_info",
-            )
+            name: getattr(condition, name) for name in PLAIN_CONDITION_FIELDS
         }
         for i, area in enumerate(condition.subject_areas or [], start=1):
             initial[f"subject_{i}_code"] = area.get("isced_f_code", "")
@@ -415,24 +418,7 @@ class ConditionForm(forms.Form):
     def condition_fields(self) -> dict[str, Any]:
         """The cleaned values as ``services.agreements.condition_add`` takes them."""
         data = self.cleaned_data
-        fields = {
-            name: data.get(name)
-            for name in (
-                "mobility_type",
-                "sending_hei_id",
-                "sending_ounit_id",
-                "receiving_hei_id",
-                "receiving_ounit_id",
-                "first_academic_year",
-                "last_academic_year",
-                "mobilities_per_year",
-                "total_months_per_year",
-                "total_days_per_year",
-                "eqf_levels",
-                "blended",
-                "other_info",
-            )
-        }
+        fields = {name: data.get(name) for name in PLAIN_CONDITION_FIELDS}
         fields["subject_areas"] = [
             {
                 "isced_f_code": data[f"subject_{i}_code"].strip(),
