@@ -36,7 +36,8 @@ urlpatterns = [
     path("me/events/", include((events_urls.me_urlpatterns, "my_events"))),
     path("events/", include((events_urls.public_urlpatterns, "events"))),
     path("api/v1/", api.urls),
-    re_path(r"^api/(?P<path>.*)$", api_not_found),
+    # [\s\S]: a path with a newline in it is an unknown API path too, answered in JSON.
+    re_path(r"^api/(?P<path>[\s\S]*)\Z", api_not_found),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

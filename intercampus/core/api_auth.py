@@ -32,14 +32,14 @@ from django.utils.translation import gettext as _
 from django_scopes import scope
 from ninja import Field, Router, Schema, Status
 from ninja.errors import AuthenticationError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
 
 from intercampus.accounts.choices import STAFF_ROLES
 from intercampus.accounts.models import ApiToken, Role, User
 from intercampus.accounts.selectors import roles_of, staff_institutions_of
-from intercampus.core.api_errors import InputSchema
+from intercampus.core.api_errors import InputSchema, LimitOffsetPagination
 from intercampus.core.audit import audit_log, snapshot
 from intercampus.core.permissions import PERMISSIONS, has_permission
 from intercampus.institutions.models import Institution

@@ -26,12 +26,15 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
+import ninja.pagination
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from ninja import Field, Schema
+from ninja.conf import settings as ninja_settings
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import BeforeValidator, ConfigDict
@@ -65,6 +68,21 @@ def _date_text(value: Any) -> Any:
 
 # A calendar date written as ISO 8601 text, e.g. "2026-09-01".
 IsoDate = Annotated[datetime.date, BeforeValidator(_date_text)]
+
+
+# --- Pagination -----------------------------------------------------------------------------
+
+# Beyond any real list, and well inside the 64-bit integers of SQL: PostgreSQL refuses a larger
+# OFFSET with an error ("bigint out of range") and SQLite cannot even take it.
+MAX_OFFSET = 10**9
+
+
+class LimitOffsetPagination(ninja.pagination.LimitOffsetPagination):
+    """Ninja's ``?limit=&offset=`` pagination, with an offset too large for SQL refused (422)."""
+
+    class Input(Schema):
+        limit: int = Field(ninja_settings.PAGINATION_PER_PAGE, ge=1)
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 # --- Error bodies ---------------------------------------------------------------------------
@@ -260,6 +278,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return _json(api, request, {"detail": detail}, exc.status_code)
 
 
+# Exempt: an unknown path answers 404 whatever the method, never the CSRF check's HTML page.
+@csrf_exempt
 def api_not_found(request: HttpRequest, path: str = "") -> HttpResponse:
     """Unknown paths under /api/ answer in JSON too, so scripts never have to parse HTML."""
     from django.http import JsonResponse

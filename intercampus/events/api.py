@@ -21,9 +21,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from intercampus.core.api_auth import AUTH, acting_at
+from intercampus.core.api_errors import LimitOffsetPagination
 from intercampus.core.services import ServiceError
 from intercampus.events import selectors, services
 from intercampus.events.models import Event, Registration

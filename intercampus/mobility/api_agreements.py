@@ -16,9 +16,10 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from intercampus.core.api_auth import AUTH, acting_at
+from intercampus.core.api_errors import LimitOffsetPagination
 from intercampus.institutions.models import Institution, OrganisationalUnit
 from intercampus.mobility.models import Agreement
 from intercampus.mobility.schemas import (

@@ -25,12 +25,12 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django_scopes import scope
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import StrictBool
 
 from intercampus.accounts.models import User
 from intercampus.core.api_auth import AUTH, acting_at
-from intercampus.core.api_errors import InputSchema
+from intercampus.core.api_errors import InputSchema, LimitOffsetPagination
 from intercampus.core.services import ServiceError
 from intercampus.institutions.models import Institution
 from intercampus.mobility.choices import ApplicationState, RunStatus

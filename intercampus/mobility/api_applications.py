@@ -13,9 +13,10 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from intercampus.core.api_auth import AUTH, acting_at
+from intercampus.core.api_errors import LimitOffsetPagination
 from intercampus.institutions.models import Institution
 from intercampus.mobility.models import Application
 from intercampus.mobility.schemas import (

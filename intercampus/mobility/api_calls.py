@@ -17,9 +17,10 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from intercampus.core.api_auth import AUTH, acting_at
+from intercampus.core.api_errors import LimitOffsetPagination
 from intercampus.institutions.models import Institution
 from intercampus.mobility.choices import CallStatus
 from intercampus.mobility.models import Call, Place

@@ -21,11 +21,11 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import model_validator
 
 from intercampus.core.api_auth import AUTH, acting_at
-from intercampus.core.api_errors import InputSchema
+from intercampus.core.api_errors import InputSchema, LimitOffsetPagination
 from intercampus.core.services import ServiceError
 from intercampus.institutions.models import Institution
 from intercampus.mobility import ewp_omobilities

@@ -18,10 +18,11 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from intercampus.accounts.models import User
 from intercampus.core.api_auth import AUTH
+from intercampus.core.api_errors import LimitOffsetPagination
 from intercampus.core.services import ServiceError
 from intercampus.institutions.models import Institution
 from intercampus.mobility.choices import ApplicationState

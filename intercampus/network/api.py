@@ -18,9 +18,10 @@ from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from intercampus.core.api_auth import AUTH, acting_for
+from intercampus.core.api_errors import LimitOffsetPagination
 from intercampus.institutions.models import Institution
 from intercampus.network import selectors, services
 from intercampus.network.models import Consortium, Meeting, Project, WorkGroup

@@ -21,7 +21,7 @@ from django_countries import countries
 from ninja import Field, Query, Router, Schema, Status
 
 from intercampus.core.api_auth import AUTH, acting_at
-from intercampus.core.api_errors import InputSchema, IsoDate
+from intercampus.core.api_errors import MAX_OFFSET, InputSchema, IsoDate
 from intercampus.onboarding.api_buddies import router as buddies_router
 from intercampus.onboarding.choices import (
     JourneySource,
@@ -173,7 +173,7 @@ class JourneyFilters(Schema):
     progress: Literal["behind", "on_track", "complete"] | None = None
     q: str = ""
     limit: int = Field(50, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 # --- Output ---------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import WithJsonSchema
 
 from intercampus.core.api_auth import AUTH, acting_at
-from intercampus.core.api_errors import InputSchema, IsoDate
+from intercampus.core.api_errors import MAX_OFFSET, InputSchema, IsoDate
 from intercampus.institutions.models import OrganisationalUnit
 from intercampus.onboarding.models import BuddyMatch, BuddyProfile, BuddyProgramme, NewcomerProfile
 from intercampus.onboarding.models.buddies import (
@@ -216,7 +216,7 @@ class MatchingRunOut(Schema):
 class MatchFilters(Schema):
     status: MatchStatus | None = None
     limit: int = Field(50, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 # --- Output ---------------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from django.test import Client
 
@@ -120,6 +122,22 @@ def test_a_pagination_limit_that_is_not_a_number_is_422(world, client):
     assert "limit:" in response.json()["detail"]
 
 
+@pytest.mark.parametrize("url", ["/consortia/", "/projects/", "/institutions/"])
+def test_an_offset_beyond_any_list_is_422_not_a_database_error(world, client, url):
+    response = client.get(f"{API}{url}?offset={10**27}")
+
+    assert response.status_code == 422
+    assert "offset:" in response.json()["detail"]
+
+
+def test_an_offset_beyond_any_list_of_journeys_or_matches_is_422(world, tpu_officer_client):
+    matches = f"onboarding/institutions/tpu.ru/buddy-programmes/{uuid.uuid4()}/matches"
+    for url in ["onboarding/institutions/tpu.ru/journeys", matches]:
+        response = tpu_officer_client.get(f"{API}/{url}?offset={10**27}")
+
+        assert response.status_code == 422, url
+
+
 def test_a_conflict_in_the_database_is_409(world, secretariat_api, monkeypatch):
     from django.db import IntegrityError
 
@@ -139,3 +157,15 @@ def test_an_unknown_api_path_answers_404_in_json(client):
     assert response.status_code == 404
     assert response["Content-Type"].startswith("application/json")
     assert "/api/v1/no-such-thing/" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("method", ["post", "delete", "patch"])
+@pytest.mark.parametrize("path", ["events/null,null/registration", "no/such\nthing"])
+def test_an_unknown_api_path_answers_404_in_json_whatever_the_method(world, method, path):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.student)
+
+    response = getattr(client, method)(f"{API}/{path}")
+
+    assert response.status_code == 404
+    assert response.json()["detail"]
