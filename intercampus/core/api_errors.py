@@ -189,6 +189,23 @@ def _error_codes(method: str, operation: dict[str, Any]) -> list[int]:
     return codes
 
 
+# No text the API takes may hold NUL (RefuseBadRequestsMiddleware answers 400): said in the
+# document, so that a client's or a fuzzer's generator knows it too.
+_NO_NUL = "^[^\\u0000]*$"
+_STRING_KEEPS = {"pattern", "format", "enum", "const"}
+
+
+def _refuse_nul_in_strings(node: Any) -> None:
+    if isinstance(node, dict):
+        if node.get("type") == "string" and not _STRING_KEEPS & node.keys():
+            node["pattern"] = _NO_NUL
+        for value in node.values():
+            _refuse_nul_in_strings(value)
+    elif isinstance(node, list):
+        for value in node:
+            _refuse_nul_in_strings(value)
+
+
 def document_error_responses(schema: dict[str, Any]) -> None:
     """Add the 4xx answers that every operation can give to an OpenAPI document, in place.
 
@@ -196,6 +213,8 @@ def document_error_responses(schema: dict[str, Any]) -> None:
     the endpoints' ``response=``, so ninja does not know them; declaring them per endpoint
     would also change the status ninja gives to a view's plain return value.
     """
+    _refuse_nul_in_strings(schema["paths"])
+    _refuse_nul_in_strings(schema["components"])
     components = schema["components"]["schemas"]
     for model in (FieldErrorOut, ErrorOut, ValidationErrorOut):
         definition = model.model_json_schema(ref_template="#/components/schemas/{model}")

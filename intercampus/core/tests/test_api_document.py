@@ -144,3 +144,17 @@ def test_nul_anywhere_in_any_operation_is_refused_as_documented(world):
             response = send(url, body, content_type="application/json")
             _check(problems, f"{method} {url} with NUL in the body", operation, response)
     assert problems == []
+
+
+def test_the_document_says_that_no_text_may_hold_nul():
+    import re
+
+    doc = document()
+    name = doc["components"]["schemas"]["TokenIn"]["properties"]["name"]
+    schac = next(p for p in doc["paths"]["/api/v1/institutions/{schac}"]["get"]["parameters"])[
+        "schema"
+    ]
+
+    for text_schema in (name, schac):
+        assert re.fullmatch(text_schema["pattern"], "kth.se")
+        assert not re.fullmatch(text_schema["pattern"], "kth\x00.se")
