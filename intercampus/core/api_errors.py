@@ -199,6 +199,9 @@ def _refuse_nul_in_strings(node: Any) -> None:
     if isinstance(node, dict):
         if node.get("type") == "string" and not _STRING_KEEPS & node.keys():
             node["pattern"] = _NO_NUL
+        # The keys of a JSON object taken as a mapping (e.g. languages) are text too.
+        if isinstance(node.get("additionalProperties"), dict) and "propertyNames" not in node:
+            node["propertyNames"] = {"pattern": _NO_NUL}
         for value in node.values():
             _refuse_nul_in_strings(value)
     elif isinstance(node, list):
