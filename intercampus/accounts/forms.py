@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-
 from typing import Any
 
 from django import forms
@@ -47,8 +46,10 @@ class ApiTokenForm(forms.Form):
         choices=TOKEN_LIFETIMES,
         initial="90",
         required=False,
-        help_text=_("After that the token stops working; a token that is never used "
-                    "again is safest when it expires."),
+        help_text=_(
+            "After that the token stops working; a token that is never used "
+            "again is safest when it expires."
+        ),
     )
 
     def expires(self) -> datetime.datetime | None:

@@ -36,8 +36,8 @@ from ninja.security import SessionAuth as NinjaSessionAuth
 
 from intercampus.accounts.choices import STAFF_ROLES
 from intercampus.accounts.models import ApiToken, Role, User
-from intercampus.accounts.services import api_token_issue, api_token_revoke
 from intercampus.accounts.selectors import roles_of, staff_institutions_of
+from intercampus.accounts.services import api_token_issue, api_token_revoke
 from intercampus.core.api_errors import InputSchema
 from intercampus.core.permissions import PERMISSIONS, has_permission
 from intercampus.institutions.models import Institution
