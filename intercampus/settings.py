@@ -138,6 +138,20 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="optional")
 ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_ADAPTER = "intercampus.accounts.adapter.AccountAdapter"
+# Sign-in throttling (allauth), counted in the shared cache so that every worker process and
+# host sees the same counts. Failures are limited per account *and address* (a guesser is
+# stopped after 5 tries, the owner elsewhere is not locked out) and per address (300 failures
+# in 5 minutes: far above what a campus behind one NAT address produces, far below a
+# password-spraying run). Attempts, successful or not, per address: 300 a minute.
+ACCOUNT_RATE_LIMITS = {
+    "login": "300/m/ip",
+    "login_failed": "300/5m/ip,5/5m/key",
+}
+# How many reverse proxies in front of the site append to X-Forwarded-For (the README's nginx
+# is one). 0 (the default) uses the connection's address: right without a proxy, but behind
+# one every client would share the proxy's address and its limits.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ACCOUNT_SESSION_REMEMBER = None
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "me:home"
@@ -183,6 +197,12 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Intercampus <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Cache ----------------------------------------------------------------------------------
+# Shared by every process: sign-in throttling must not multiply with the number of workers.
+# The database cache needs no extra server; its table is made after each migrate
+# (core/apps.py). CACHE_URL=redis://... selects Redis where there is one.
+CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://intercampus_cache")}
 
 # --- Background tasks -----------------------------------------------------------------------
 TASKS = {
