@@ -239,13 +239,27 @@ INTERCAMPUS_DEFAULT_CONSORTIUM = env.str("INTERCAMPUS_DEFAULT_CONSORTIUM", defau
 NINJA_PAGINATION_PER_PAGE = 50
 
 
+def _weak_secret(key: str) -> bool:
+    """Whether ``key`` cannot be a random secret: short, the development key, made of few
+    characters, or one short pattern repeated ("abcdef" ten times is 60 characters)."""
+    if len(key) < 50 or key == DEVELOPMENT_SECRET_KEY or len(set(key)) < 16:
+        return True
+    return any(
+        key == (key[:period] * (len(key) // period + 1))[: len(key)]
+        for period in range(1, len(key) // 2 + 1)
+    )
+
+
 def _refuse_unsafe_production() -> None:
     """Stop the process at start when production mode is asked for with an unsafe setting."""
     problems = []
     if DEBUG:
         problems.append("DEBUG must be false in production.")
-    if len(SECRET_KEY) < 50 or SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(set(SECRET_KEY)) < 5:
-        problems.append("SECRET_KEY must be set to a random value of at least 50 characters.")
+    if _weak_secret(SECRET_KEY):
+        problems.append(
+            "SECRET_KEY must be set to a random value of at least 50 characters "
+            '(python3 -c "import secrets; print(secrets.token_urlsafe(50))").'
+        )
     if not SITE_URL.startswith("https://"):
         problems.append("SITE_URL must be the https:// address of the site, for links in e-mails.")
     if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
