@@ -140,6 +140,8 @@ ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="opti
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = None
 LOGIN_URL = "account_login"
+# The adapter sends each person to their start page; this is only its fallback.
+ACCOUNT_ADAPTER = "intercampus.accounts.adapter.AccountAdapter"
 LOGIN_REDIRECT_URL = "me:home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "network:home"
 
