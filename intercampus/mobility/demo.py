@@ -25,8 +25,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TextIO
 
-from allauth.account.models import EmailAddress
-from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -58,7 +56,7 @@ from intercampus.mobility.services import applications as application_services
 from intercampus.mobility.services import calls as call_services
 from intercampus.mobility.services import nominations as nomination_services
 from intercampus.network.demo.people import name_for
-from intercampus.network.demo.personas import demo_password
+from intercampus.network.demo.personas import demo_account
 
 TPU, KTH = "tpu.ru", "kth.se"
 POLITO, TUDA, THU = "polito.it", "tu-darmstadt.de", "tsinghua.edu.cn"
@@ -446,7 +444,6 @@ class _Loader:
     def __init__(self) -> None:
         self.institution = {i.schac: i for i in Institution.objects.all()}
         self.officer = {schac: User.objects.get(email=email) for schac, email in OFFICERS.items()}
-        self._password: str | None = None
 
     def actor(self, schac: str) -> User | None:
         return self.officer.get(schac)
@@ -563,20 +560,8 @@ class _Loader:
     def _student(self, email: str, owner: str, locale: str) -> User:
         """A demo student of ``owner`` with a name typical of ``locale``; the demo password
         when the account is new (an account that exists keeps its password)."""
-        user = User.objects.filter(email=email).first()
-        if user is None:
-            first, last = name_for(locale, email)
-            if self._password is None:
-                # Hashing is slow on purpose: one hash for all the new accounts.
-                self._password = make_password(demo_password())
-            user = User(email=email, first_name=first, last_name=last, password=self._password)
-            user.full_clean(exclude=["password"])
-            user.save()
-            EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-        elif not user.first_name and not user.last_name:
-            # Made by another part of the demo (the events) without a name.
-            user.first_name, user.last_name = name_for(locale, email)
-            user.save(update_fields=["first_name", "last_name"])
+        first, last = name_for(locale, email)
+        user = demo_account(email, first_name=first, last_name=last)
         Role.objects.get_or_create(
             user=user, institution=self.institution[owner], kind=RoleKind.STUDENT
         )

@@ -33,8 +33,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from allauth.account.models import EmailAddress
-from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -48,7 +46,7 @@ from intercampus.mobility.choices import NominationStatus
 from intercampus.mobility.models import Nomination
 from intercampus.mobility.services.nominations import anchor_date_for
 from intercampus.network.demo.people import name_for
-from intercampus.network.demo.personas import demo_password
+from intercampus.network.demo.personas import demo_account
 from intercampus.onboarding import workdays
 from intercampus.onboarding.choices import (
     OffsetKind,
@@ -697,7 +695,6 @@ class _Loader:
         }
         self.today = host_today(self.tpu, self.now) if self.tpu else self.now.date()
         self.zone = zoneinfo.ZoneInfo(self.tpu.timezone) if self.tpu else datetime.UTC
-        self._password: str | None = None
         # The journeys this load started, with what each newcomer tells the buddy programme
         # (None: the nominated exchange students, who all tell NOMINEE_PROFILE).
         self.started: list[tuple[Journey, Newcomer | None]] = []
@@ -946,18 +943,8 @@ class _Loader:
 
     def _student(self, email: str) -> User:
         """A TPU student with a Russian name; the demo password when the account is new."""
-        user = User.objects.filter(email=email).first()
-        if user is None:
-            first, last = name_for("ru_RU", email)
-            if self._password is None:
-                self._password = make_password(demo_password())
-            user = User(email=email, first_name=first, last_name=last, password=self._password)
-            user.full_clean(exclude=["password"])
-            user.save()
-            EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-        elif not user.first_name and not user.last_name:
-            first, last = name_for("ru_RU", email)
-            User.objects.filter(pk=user.pk).update(first_name=first, last_name=last)
+        first, last = name_for("ru_RU", email)
+        user = demo_account(email, first_name=first, last_name=last)
         Role.objects.get_or_create(user=user, institution=self.tpu, kind=RoleKind.STUDENT)
         return user
 

@@ -5,8 +5,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from intercampus.accounts.models import User
 
 DEFAULT_PASSWORD = "intercampus-demo"
 
@@ -79,3 +83,45 @@ PERSONAS: tuple[Persona, ...] = (
         superuser=True,
     ),
 )
+
+
+# One hash per password and process: hashing is slow on purpose, and every demo account
+# shares the one published password anyway.
+_hashes: dict[str, str] = {}
+
+
+def demo_password_hash() -> str:
+    password = demo_password()
+    if password not in _hashes:
+        _hashes[password] = make_password(password)
+    return _hashes[password]
+
+
+def demo_account(email: str, *, first_name: str = "", last_name: str = "") -> User:
+    """The demo account for ``email``, one that can sign in: created with the demo password and
+    a verified address; an account that exists keeps its password unless it has none that can
+    be used (made by an older demo), and gets the name when it has none."""
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User(
+            email=email,
+            first_name=first_name,
+            last_name=last_name,
+            password=demo_password_hash(),
+        )
+        user.full_clean(exclude=["password"])
+        user.save()
+    else:
+        changed = []
+        if not user.has_usable_password():
+            user.password = demo_password_hash()
+            changed.append("password")
+        if first_name and not user.first_name and not user.last_name:
+            user.first_name, user.last_name = first_name, last_name
+            changed += ["first_name", "last_name"]
+        if changed:
+            user.save(update_fields=changed)
+    EmailAddress.objects.get_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    return user
