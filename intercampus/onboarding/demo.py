@@ -1,6 +1,6 @@
 """Demo onboarding: arrival journey templates at TPU, KTH and Politecnico di Torino, TPU's
-incoming newcomers at different stages of their journeys, and the TPU Buddy Club with its
-buddies, newcomers, matches and check-ins.
+incoming newcomers at different stages of their journeys, the TPU Buddy Club with its
+buddies, newcomers, matches and check-ins, and KTH's buddy programme, open for sign-ups.
 
 For the demo loader (``intercampus demo``) to call after the institutions, the accounts, the
 mobility demo (TPU accepts a KTH student's nomination there) and the events demo exist.
@@ -495,6 +495,7 @@ EARTH = "School of Earth Sciences & Engineering"
 MANUFACTURING = "School of Advanced Manufacturing Technologies"
 
 PROGRAMME_NAME = "TPU Buddy Club"
+KTH_PROGRAMME = "KTH Buddy Programme"
 INTERESTS = (
     "board games",
     "chess",
@@ -663,6 +664,7 @@ def load_demo_onboarding(stdout: TextIO | None = None) -> None:
             (_("Journey templates"), loader.templates),
             (_("Journeys of TPU's newcomers"), loader.journeys),
             (_("The TPU Buddy Club"), loader.buddies),
+            (_("KTH's buddy programme"), loader.kth_programme),
         ):
             run()
             if stdout is not None:
@@ -847,6 +849,27 @@ class _Loader:
             actor=self.officer.get(TPU), programme=programme, trigger="demo"
         )
         self._settle_matches(programme, stats.run)
+
+    def kth_programme(self) -> None:
+        """KTH's programme, open for sign-ups and nobody in it yet: a KTH student
+        (``student@kth.demo``) can volunteer as a buddy from their buddy page."""
+        kth = self.institution.get(KTH)
+        if (
+            kth is None
+            or BuddyProgramme.objects.filter(institution=kth, name=KTH_PROGRAMME).exists()
+        ):
+            return
+        buddy_services.programme_create(
+            actor=self.officer.get(KTH),
+            institution=kth,
+            name=KTH_PROGRAMME,
+            campus="Stockholm",
+            description=(
+                "KTH students who welcome exchange and master's students: a fika before the "
+                "term starts, help with the first week's errands, and the student union's events."
+            ),
+            interest_choices=list(INTERESTS),
+        )
 
     def _buddy_profiles(self, programme: BuddyProgramme, faculties: dict) -> int:
         created = 0

@@ -1,4 +1,5 @@
-"""The demo accounts: one per persona, each with a role at an institution and a page to start at."""
+"""The demo accounts: one per persona, each with a role at an institution; where each starts
+is the site's own rule (``intercampus.core.start.start_page``), as after signing in."""
 
 from __future__ import annotations
 
@@ -24,8 +25,6 @@ def demo_password() -> str:
 class Persona:
     email: str
     does: str | Promise
-    # The page to start at: a URL name and its arguments.
-    start: tuple[str, dict[str, str]]
     institution: str = ""  # SCHAC code of the role
     role: str = ""
     # (SCHAC code, slot) of the demo person whose name the account takes.
@@ -33,11 +32,36 @@ class Persona:
     superuser: bool = False
 
 
+@dataclass(frozen=True)
+class OtherLogin:
+    """An account that the mobility, events or onboarding demo makes, worth signing in as."""
+
+    email: str
+    does: str | Promise
+
+
+OTHER_LOGINS: tuple[OtherLogin, ...] = (
+    OtherLogin(
+        "newcomer1@tpu.demo",
+        _("A master's newcomer at TPU, arrived ten days ago: arrival journey, buddy, events"),
+    ),
+    OtherLogin(
+        "newcomer7@tpu.demo",
+        _("A master's newcomer arriving at TPU in two months, one step overdue"),
+    ),
+    OtherLogin(
+        "student1@tpu.demo",
+        _("A TPU student volunteering in the TPU Buddy Club: matches and check-ins"),
+    ),
+)
+# Said of the KTH student whom TPU accepted, whose e-mail depends on the allocation.
+NOMINEE_DOES = _("A KTH student accepted by TPU for an exchange: journey and buddy before arrival")
+
+
 PERSONAS: tuple[Persona, ...] = (
     Persona(
         email="secretariat@cluster.demo",
         does=_("CLUSTER secretariat at KU Leuven: members, work groups, appointments, projects"),
-        start=("staff:consortium", {"institution": "kuleuven.be", "slug": "cluster"}),
         institution="kuleuven.be",
         role="secretariat",
         person=("kuleuven.be", "secretary_general"),
@@ -45,10 +69,6 @@ PERSONAS: tuple[Persona, ...] = (
     Persona(
         email="coordinator@tpu.demo",
         does=_("TPU coordinates the Associate Partners Work Group: members, meetings, actions"),
-        start=(
-            "staff:work_group",
-            {"institution": "tpu.ru", "consortium": "cluster", "group": "associate-partners"},
-        ),
         institution="tpu.ru",
         role="wg_coordinator",
         person=("tpu.ru", "head_io"),
@@ -56,7 +76,6 @@ PERSONAS: tuple[Persona, ...] = (
     Persona(
         email="iro@tpu.demo",
         does=_("International relations officer at Tomsk Polytechnic University"),
-        start=("staff:home", {"institution": "tpu.ru"}),
         institution="tpu.ru",
         role="iro",
         person=("tpu.ru", "iro"),
@@ -64,22 +83,22 @@ PERSONAS: tuple[Persona, ...] = (
     Persona(
         email="iro@kth.demo",
         does=_("International relations officer at KTH"),
-        start=("staff:home", {"institution": "kth.se"}),
         institution="kth.se",
         role="iro",
         person=("kth.se", "iro"),
     ),
     Persona(
         email="student@kth.demo",
-        does=_("A KTH student looking for an exchange"),
-        start=("me:home", {}),
+        does=_(
+            "A KTH student: an open call to apply to, a placement result, a buddy programme "
+            "to volunteer in"
+        ),
         institution="kth.se",
         role="student",
     ),
     Persona(
         email="admin@intercampus.demo",
         does=_("Platform operator: the Django admin"),
-        start=("admin:index", {}),
         superuser=True,
     ),
 )
