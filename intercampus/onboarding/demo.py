@@ -514,7 +514,7 @@ INTERESTS = (
 
 @dataclass(frozen=True)
 class Newcomer:
-    """A degree newcomer the host adds itself, at one stage of their journey."""
+    """A newcomer the host adds itself, at one stage of their journey."""
 
     email: str
     locale: str
@@ -526,6 +526,8 @@ class Newcomer:
     late: tuple[str, ...] = ()
     # Steps done before they are due (every step due before today is done, but the late).
     early: tuple[str, ...] = ()
+    host: str = TPU
+    target_group: str = TargetGroup.DEGREE_MASTER
 
 
 # The incoming students of the events demo (newcomer1@tpu.demo...), who registered for the
@@ -609,6 +611,43 @@ NEWCOMERS: tuple[Newcomer, ...] = (
         EARTH,
         {"vi": "C2", "en": "A2"},
         ("cooking", "music"),
+    ),
+)
+EECS = "School of Electrical Engineering and Computer Science"
+ABE = "School of Architecture and the Built Environment"
+# Exchange students KTH adds by hand (their partners are not on the platform yet): one has
+# arrived, two arrive in two months. They wait for a buddy in KTH's buddy programme, where
+# nobody has volunteered yet: a KTH student who signs up (student@kth.demo) is matched.
+KTH_NEWCOMERS: tuple[Newcomer, ...] = (
+    Newcomer(
+        "incoming1@kth.demo",
+        "es_ES",
+        ARRIVED,
+        EECS,
+        {"es": "C2", "en": "C1"},
+        ("hiking", "music"),
+        host=KTH,
+        target_group=TargetGroup.EXCHANGE,
+    ),
+    Newcomer(
+        "incoming2@kth.demo",
+        "fr_FR",
+        ARRIVING,
+        ABE,
+        {"fr": "C2", "en": "B2"},
+        ("photography", "travel"),
+        host=KTH,
+        target_group=TargetGroup.EXCHANGE,
+    ),
+    Newcomer(
+        "incoming3@kth.demo",
+        "pt_BR",
+        ARRIVING,
+        EECS,
+        {"pt": "C2", "en": "B2", "es": "B1"},
+        ("football", "cooking"),
+        host=KTH,
+        target_group=TargetGroup.EXCHANGE,
     ),
 )
 # What the KTH students whom TPU accepted tell the buddy programme (by e-mail; others get
@@ -730,7 +769,7 @@ class _Loader:
 
     def journeys(self) -> None:
         self._nominees()
-        for data in NEWCOMERS:
+        for data in NEWCOMERS + KTH_NEWCOMERS:
             self._newcomer(data)
 
     def _nominees(self) -> None:
@@ -758,23 +797,23 @@ class _Loader:
                 self.started.append((journey, None))
 
     def _newcomer(self, data: Newcomer) -> None:
+        host = self.institution.get(data.host)
+        if host is None:
+            return
         given, family = name_for(data.locale, data.email)
-        user = User.objects.filter(email=data.email).first()
-        if user is not None and not user.first_name and not user.last_name:
-            # Made by the events demo, without a name.
-            User.objects.filter(pk=user.pk).update(first_name=given, last_name=family)
-        started = user is not None and (
-            Journey.objects.filter(institution=self.tpu, newcomer=user, reference="").exists()
-        )
-        if started or journey_services.active_template(self.tpu, TargetGroup.DEGREE_MASTER) is None:
+        # An account the newcomer can sign in with (the service would make one without a
+        # password, to be set from the invitation).
+        user = demo_account(data.email, first_name=given, last_name=family)
+        started = Journey.objects.filter(institution=host, newcomer=user, reference="").exists()
+        if started or journey_services.active_template(host, data.target_group) is None:
             return
         journey = newcomer_services.newcomer_add(
-            actor=self.officer.get(TPU),
-            host=self.tpu,
+            actor=self.officer.get(data.host),
+            host=host,
             email=data.email,
             given_name=given,
             family_name=family,
-            target_group=TargetGroup.DEGREE_MASTER,
+            target_group=data.target_group,
             anchor_date=self._anchor(data),
         ).journey
         start = min(self.today, journey.anchor_date - datetime.timedelta(days=LEAD_DAYS))
@@ -803,7 +842,7 @@ class _Loader:
         """Mark done every step due before today except the ``late`` ones, and the ``early``
         ones: the newcomer's own steps by the newcomer, the others by the host's office; each
         done a few days before it was due (and not before the journey started)."""
-        officer = self.officer.get(TPU)
+        officer = self.officer.get(journey.institution.schac)
         states = (
             JourneyStepState.objects.filter(journey=journey)
             .filter(Q(due_date__lt=self.today) | Q(step__title__in=early))
@@ -851,25 +890,30 @@ class _Loader:
         self._settle_matches(programme, stats.run)
 
     def kth_programme(self) -> None:
-        """KTH's programme, open for sign-ups and nobody in it yet: a KTH student
-        (``student@kth.demo``) can volunteer as a buddy from their buddy page."""
+        """KTH's programme, open for sign-ups: KTH's incoming exchange students wait in it
+        for a buddy, and a KTH student (``student@kth.demo``) can volunteer from their buddy
+        page and be matched with them."""
         kth = self.institution.get(KTH)
-        if (
-            kth is None
-            or BuddyProgramme.objects.filter(institution=kth, name=KTH_PROGRAMME).exists()
-        ):
+        if kth is None:
             return
-        buddy_services.programme_create(
-            actor=self.officer.get(KTH),
-            institution=kth,
-            name=KTH_PROGRAMME,
-            campus="Stockholm",
-            description=(
-                "KTH students who welcome exchange and master's students: a fika before the "
-                "term starts, help with the first week's errands, and the student union's events."
-            ),
-            interest_choices=list(INTERESTS),
-        )
+        programme = BuddyProgramme.objects.filter(institution=kth, name=KTH_PROGRAMME).first()
+        if programme is None:
+            programme = buddy_services.programme_create(
+                actor=self.officer.get(KTH),
+                institution=kth,
+                name=KTH_PROGRAMME,
+                campus="Stockholm",
+                description=(
+                    "KTH students who welcome exchange and master's students: a fika before "
+                    "the term starts, help with the first week's errands, and the student "
+                    "union's events."
+                ),
+                interest_choices=list(INTERESTS),
+            )
+        faculties = {
+            u.name: u for u in OrganisationalUnit.objects.filter(institution=kth, parent=None)
+        }
+        self._newcomer_profiles(programme, faculties)
 
     def _buddy_profiles(self, programme: BuddyProgramme, faculties: dict) -> int:
         created = 0
@@ -911,6 +955,8 @@ class _Loader:
     def _newcomer_profiles(self, programme: BuddyProgramme, faculties: dict) -> int:
         created = 0
         for journey, data in sorted(self.started, key=lambda s: (s[0].anchor_date, s[0].pk)):
+            if journey.institution_id != programme.institution_id:
+                continue
             user = journey.newcomer
             if NewcomerProfile.objects.filter(programme=programme, user=user).exists():
                 continue

@@ -50,6 +50,10 @@ OTHER_LOGINS: tuple[OtherLogin, ...] = (
         _("A master's newcomer arriving at TPU in two months, one step overdue"),
     ),
     OtherLogin(
+        "incoming2@kth.demo",
+        _("An exchange student arriving at KTH in two months, waiting for a buddy"),
+    ),
+    OtherLogin(
         "student1@tpu.demo",
         _("A TPU student volunteering in the TPU Buddy Club: matches and check-ins"),
     ),

@@ -20,7 +20,7 @@ from intercampus.network.demo.loader import load_demo
 from intercampus.network.demo.personas import DEFAULT_PASSWORD, OTHER_LOGINS, PERSONAS
 from intercampus.network.models import Action, Consortium, Project, WorkGroup
 from intercampus.network.selectors import consortium_totals, members_and_partners
-from intercampus.onboarding.models import NewcomerProfile
+from intercampus.onboarding.models import BuddyMatch, BuddyProgramme, NewcomerProfile
 
 
 @pytest.fixture(scope="module")
@@ -129,12 +129,34 @@ def test_the_kth_student_has_an_open_call_whose_places_have_seats():
     assert "Read the call and apply" in client.get(reverse("mobility:home")).text
 
 
-def test_the_kth_student_can_sign_up_as_a_buddy_at_kth():
+def test_the_kth_student_signs_up_as_a_buddy_and_is_matched_with_kths_newcomers(
+    django_capture_on_commit_callbacks,
+):
     client = Client()
     client.login(email="student@kth.demo", password=DEFAULT_PASSWORD)
     response = client.get(reverse("buddy:home"))
     assert "Become a buddy" in response.text
-    assert "KTH Buddy Programme" in response.text
+    with scopes_disabled():
+        programme = BuddyProgramme.objects.get(name="KTH Buddy Programme")
+    today = datetime.date.today()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("buddy:signup_buddy", kwargs={"programme": programme.uuid}),
+            {
+                "language_1": "sv",
+                "level_1": "C2",
+                "language_2": "en",
+                "level_2": "C1",
+                "available_from": today,
+                "available_to": today + datetime.timedelta(days=200),
+                "capacity": 2,
+                "active": "on",
+            },
+        )
+    assert response.status_code == 302
+    with scopes_disabled():
+        matched = BuddyMatch.objects.filter(buddy__user__email="student@kth.demo")
+        assert matched.count() == 2
 
 
 def test_no_demo_call_offers_more_seats_than_its_agreements_have_left():
