@@ -138,7 +138,6 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="optional")
 ACCOUNT_LOGOUT_ON_GET = False
-ACCOUNT_ADAPTER = "intercampus.accounts.adapter.AccountAdapter"
 # Sign-in throttling (allauth), counted in the shared cache so that every worker process and
 # host sees the same counts. Failures are limited per account *and address* (a guesser is
 # stopped after 5 tries, the owner elsewhere is not locked out) and per address (300 failures
@@ -154,6 +153,9 @@ ACCOUNT_RATE_LIMITS = {
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ACCOUNT_SESSION_REMEMBER = None
 LOGIN_URL = "account_login"
+# The adapter sends each person to their start page (LOGIN_REDIRECT_URL is only its fallback)
+# and counts failed sign-ins per account and address.
+ACCOUNT_ADAPTER = "intercampus.accounts.adapter.AccountAdapter"
 LOGIN_REDIRECT_URL = "me:home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "network:home"
 

@@ -1,4 +1,5 @@
-"""How django-allauth treats our sign-ins: throttling failed logins per account and address."""
+"""How django-allauth fits the site: where people land after signing in, and how failed
+sign-ins are counted."""
 
 from __future__ import annotations
 
@@ -7,8 +8,14 @@ from typing import Any
 from allauth.account.adapter import DefaultAccountAdapter
 from django.http import HttpRequest
 
+from intercampus.core.start import start_page
+
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        """Each person's start page (allauth still prefers a ``next`` the request carries)."""
+        return start_page(request.user)
+
     def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
         """The failed-login counter for one account *from one address*.
 

@@ -95,6 +95,12 @@ def seats_used(condition: CooperationCondition, academic_year: str) -> int:
     ).count()
 
 
+def _seats_held_by(call: Call, condition: CooperationCondition) -> int:
+    return Nomination.objects.filter(
+        place__condition=condition, place__call=call, status__in=SEAT_HOLDING
+    ).count()
+
+
 def seats_left(condition: CooperationCondition, academic_year: str) -> int:
     """Mobilities per year not yet used; never below zero."""
     return max(0, condition.mobilities_per_year - seats_used(condition, academic_year))
@@ -139,7 +145,10 @@ def over_offered_conditions(call: Call) -> list[OverOffered]:
         conditions[place.condition_id] = place.condition
     found = []
     for condition_id, total in offered.items():
-        left = seats_left(conditions[condition_id], call.academic_year)
+        condition = conditions[condition_id]
+        # The call's own nominations fill its own places: they do not take seats from them.
+        others = seats_used(condition, call.academic_year) - _seats_held_by(call, condition)
+        left = max(0, condition.mobilities_per_year - others)
         if total > left:
             found.append(OverOffered(conditions[condition_id], total, left))
     return found
