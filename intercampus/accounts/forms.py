@@ -9,13 +9,14 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from intercampus.accounts.models import ApiToken
+from intercampus.core.limits import BoundedTextFormMixin
 
 
 def _language_choices() -> list[tuple[str, Any]]:
     return [("", _("As my browser asks")), *settings.LANGUAGES]
 
 
-class PreferredLanguageForm(forms.Form):
+class PreferredLanguageForm(BoundedTextFormMixin, forms.Form):
     language = forms.ChoiceField(
         label=_("Preferred language"),
         choices=_language_choices,
@@ -24,7 +25,7 @@ class PreferredLanguageForm(forms.Form):
     )
 
 
-class ApiTokenForm(forms.Form):
+class ApiTokenForm(BoundedTextFormMixin, forms.Form):
     name = forms.CharField(
         label=_("Name of the new token"),
         max_length=ApiToken._meta.get_field("name").max_length,
