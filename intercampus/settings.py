@@ -42,7 +42,7 @@ DATA_DIR = Path(env.str("INTERCAMPUS_DATA_DIR", default=str(PROJECT_DIR / "var")
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "intercampus.core.admin_apps.OperatorAdminConfig",  # the admin, unscoped for operators
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

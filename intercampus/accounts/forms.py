@@ -11,13 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from intercampus.accounts.models import ApiToken
+from intercampus.core.limits import BoundedTextFormMixin
 
 
 def _language_choices() -> list[tuple[str, Any]]:
     return [("", _("As my browser asks")), *settings.LANGUAGES]
 
 
-class PreferredLanguageForm(forms.Form):
+class PreferredLanguageForm(BoundedTextFormMixin, forms.Form):
     language = forms.ChoiceField(
         label=_("Preferred language"),
         choices=_language_choices,
@@ -35,7 +36,7 @@ TOKEN_LIFETIMES = [
 ]
 
 
-class ApiTokenForm(forms.Form):
+class ApiTokenForm(BoundedTextFormMixin, forms.Form):
     name = forms.CharField(
         label=_("Name of the new token"),
         max_length=ApiToken._meta.get_field("name").max_length,

@@ -18,6 +18,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from intercampus.core.limits import BoundedTextFormMixin
 from intercampus.core.services import ServiceError
 from intercampus.mobility.choices import (
     CEFR_ORDER,
@@ -197,7 +198,7 @@ def clean_draft(raw: dict[str, Any], places: Mapping[str, Place]) -> Draft:
 # --- Documents ----------------------------------------------------------------------------
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(BoundedTextFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Document"), choices=DocumentKind.choices)
     file = forms.FileField(
         label=_("File"),
@@ -217,7 +218,7 @@ class DocumentForm(forms.Form):
 # --- Committee score ----------------------------------------------------------------------
 
 
-class CommitteeScoreForm(forms.Form):
+class CommitteeScoreForm(BoundedTextFormMixin, forms.Form):
     committee_score = forms.DecimalField(
         label=_("Committee score (0–100)"),
         min_value=0,
@@ -229,7 +230,7 @@ class CommitteeScoreForm(forms.Form):
     )
 
 
-class StateFilterForm(forms.Form):
+class StateFilterForm(BoundedTextFormMixin, forms.Form):
     state = forms.ChoiceField(label=_("State"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
+from intercampus.core.limits import BoundedTextFormMixin
 from intercampus.core.permissions import staff_view
 from intercampus.core.services import ServiceError
 from intercampus.institutions.forms import add_errors
@@ -40,7 +41,7 @@ RUN_ALLOCATION = "mobility.run_allocation"
 PER_PAGE = 50
 
 
-class RunForm(forms.Form):
+class RunForm(BoundedTextFormMixin, forms.Form):
     early = forms.BooleanField(
         label=gettext_lazy("The call is still open: allocate now anyway"),
         required=False,

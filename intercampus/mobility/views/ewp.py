@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from intercampus.core.limits import BoundedTextFormMixin
 from intercampus.core.permissions import staff_view
 from intercampus.core.services import ServiceError
 from intercampus.interop.schemas import EwpXmlError
@@ -39,7 +40,7 @@ def _read_upload(upload: Any) -> bytes:
     return upload.read()
 
 
-class ImportForm(forms.Form):
+class ImportForm(BoundedTextFormMixin, forms.Form):
     file = forms.FileField(
         label=gettext_lazy("IIAs get-response (XML)"),
         help_text=gettext_lazy(
@@ -53,7 +54,7 @@ class ImportForm(forms.Form):
         return _read_upload(self.cleaned_data["file"])
 
 
-class HashForm(forms.Form):
+class HashForm(BoundedTextFormMixin, forms.Form):
     file = forms.FileField(
         label=gettext_lazy("XML file"),
         required=False,
@@ -64,6 +65,8 @@ class HashForm(forms.Form):
         label=gettext_lazy("or paste the XML"),
         required=False,
         strip=False,
+        # As much as an uploaded file may hold.
+        max_length=services.MAX_DOCUMENT_BYTES,
         widget=forms.Textarea(attrs={"rows": 10, "spellcheck": "false"}),
     )
 
