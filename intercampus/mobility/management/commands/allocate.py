@@ -55,6 +55,9 @@ class Command(BaseCommand):
             if options["publish"]:
                 run = services.allocation_publish(actor=actor, run=run)
         except ServiceError as error:
+            if error.field == "early":
+                confirm = "run the command again with --early"
+                raise CommandError(services.early_confirmation_message(call, confirm)) from error
             raise CommandError(error.message) from error
         self._summary(run, console)
 
