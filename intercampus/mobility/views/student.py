@@ -161,6 +161,7 @@ def _page(
         "call": call,
         "zone": call.owner.timezone,
         "window": call_selectors.window_state(call),
+        "closed_early": call_selectors.closed_early(call),
         "documents": app_selectors.documents_of(application),
         "required_documents": [document_label(kind) for kind in call.required_documents or []],
         "is_draft": application.state == ApplicationState.DRAFT,
