@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import WithJsonSchema
 
 from intercampus.core.api_auth import AUTH, acting_at
 from intercampus.core.api_errors import InputSchema, IsoDate
@@ -79,8 +80,15 @@ class ProgrammeIn(InputSchema):
     active: bool = True
 
 
+# Described inline: the mobility app's CefrLevel (with "NS") has the same name, and the
+# OpenAPI document has one component per name.
+BuddyLevel = Annotated[
+    CefrLevel, WithJsonSchema({"type": "string", "enum": list(CefrLevel.values)})
+]
+
+
 class ParticipantIn(InputSchema):
-    languages: dict[str, CefrLevel] = Field(
+    languages: dict[str, BuddyLevel] = Field(
         description='Language code to CEFR level, e.g. {"en": "C1", "de": "B1"}; only B1 '
         "and up count for matching",
         max_length=10,
@@ -129,7 +137,7 @@ class MyProfilesOut(Schema):
     newcomer: list[NewcomerProfileOut]
 
 
-class PersonOut(Schema):
+class BuddyPersonOut(Schema):
     name: str
     email: str
 
@@ -152,8 +160,8 @@ class MatchOut(Schema):
     uuid: uuid.UUID
     programme: uuid.UUID
     status: MatchStatus
-    buddy: PersonOut
-    newcomer: PersonOut
+    buddy: BuddyPersonOut
+    newcomer: BuddyPersonOut
     arrival_date: datetime.date
     score: ScoreOut
     shared_languages: list[str]
@@ -193,7 +201,7 @@ class CheckInOut(Schema):
     note: str
 
 
-class RunOut(Schema):
+class MatchingRunOut(Schema):
     run: uuid.UUID
     algorithm_version: str
     waiting: int = Field(description="Newcomers without a buddy before the run")
@@ -457,7 +465,7 @@ def programme_create(request: HttpRequest, schac: str, payload: ProgrammeIn) -> 
 
 @router.post(
     "/institutions/{schac}/buddy-programmes/{programme}/matching-runs",
-    response={201: RunOut},
+    response={201: MatchingRunOut},
     auth=AUTH,
     summary="Run matching: newcomers without a buddy into the places left; no pair moves",
 )
