@@ -171,6 +171,8 @@ LANGUAGES = [
     ("zh-hans", _("Simplified Chinese")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date format per language, 24-hour clock (see intercampus/formats).
+FORMAT_MODULE_PATH = ["intercampus.formats"]
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True

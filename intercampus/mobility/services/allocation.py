@@ -23,10 +23,12 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django_scopes import scope, scopes_disabled
 
 from intercampus.core.audit import audit_log
 from intercampus.core.models import PersonalNotice
+from intercampus.core.notices import notice_for, render_message
 from intercampus.core.services import ServiceError
 from intercampus.mobility import allocation as solver
 from intercampus.mobility.choices import ApplicationState, CallStatus, RunStatus
@@ -512,19 +514,21 @@ def _messages(call: Call, changed: Mapping[str, str | None]) -> list[dict[str, A
                 translation.activate(wanted)
                 language = wanted
             place = changed[str(person["uuid"])]
-            if place:
-                text = _("{call}: you have a place at {place}.").format(
-                    call=call.title, place=places.get(place, "")
-                )
-            else:
-                text = _(
+            params = {"call": call.title, "place": places.get(place, "") if place else ""}
+            message = (
+                gettext_noop("{call}: you have a place at {place}.")
+                if place
+                else gettext_noop(
                     "{call}: you have no place this time. Your application shows the cut-offs."
-                ).format(call=call.title)
+                )
+            )
             found.append(
                 {
                     "user_id": person["student_id"],
                     "email": person["student__email"],
-                    "text": text[:500],
+                    "message": message,
+                    "params": params,
+                    "text": render_message(message, params)[:500],
                     "subject": _("Your result: {call}").format(call=call.title),
                     "link": link.replace(str(_ZERO), str(person["uuid"])),
                 }
@@ -534,7 +538,14 @@ def _messages(call: Call, changed: Mapping[str, str | None]) -> list[dict[str, A
 
 def _leave_notices(call: Call, changed: Mapping[str, str | None]) -> int:
     notices = [
-        PersonalNotice(user_id=m["user_id"], kind=NOTICE_KIND, text=m["text"], link=m["link"])
+        notice_for(
+            user_id=m["user_id"],
+            kind=NOTICE_KIND,
+            message=m["message"],
+            params=m["params"],
+            link=m["link"],
+            text=m["text"],
+        )
         for m in _messages(call, changed)
     ]
     PersonalNotice.objects.bulk_create(notices, batch_size=5000)
