@@ -81,8 +81,8 @@ class ProgrammeIn(InputSchema):
 
 class ParticipantIn(InputSchema):
     languages: dict[str, CefrLevel] = Field(
-        description='Language code to CEFR level, e.g. {"en": "C1", "de": "B1"}; only B1 '
-        "and up count for matching",
+        description='Language code to CEFR level, e.g. {"sv": "NS", "en": "C1", "de": "B1"} '
+        "(NS: native speaker, the best level); only B1 and up count for matching",
         max_length=10,
     )
     faculty: uuid.UUID | None = Field(None, description="One of the host's units (UUID)")

@@ -222,21 +222,6 @@ def test_acceptance_stands_when_the_onboarding_app_refuses(world, monkeypatch):
     assert _state(application) == ApplicationState.ACCEPTED
 
 
-@pytest.mark.parametrize(
-    ("year", "term", "start"),
-    [
-        ("2027/2028", "2027/2028-1/2", datetime.date(2027, 9, 1)),
-        ("2027/2028", "2027/2028-2/2", datetime.date(2028, 2, 1)),
-        ("2027/2028", "2027/2028-1/1", datetime.date(2027, 9, 1)),
-        ("2027/2028", "2027/2028-3/3", datetime.date(2028, 3, 1)),
-        ("2027/2028", "", datetime.date(2027, 9, 1)),
-        ("2027/2028", "not a term", datetime.date(2027, 9, 1)),
-    ],
-)
-def test_a_term_starts_in_september_or_february(year, term, start):
-    assert services.term_start_date(year, term) == start
-
-
 def test_the_anchor_is_the_earliest_term_of_the_call():
     class Call:
         academic_year = "2027/2028"
