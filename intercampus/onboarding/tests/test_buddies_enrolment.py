@@ -249,3 +249,32 @@ def test_the_staff_page_says_matching_is_queued(world, programme, queue_in_datab
         BuddyProgramme.objects.filter(pk=programme.pk).update(matching_queued_at=NOW)
     page = _client(world.tpu_officer).get(_staff("buddy_programme", programme=programme.uuid))
     assert "A matching run is queued" in page.content.decode()
+
+
+# --- When the journey of a nominee starts --------------------------------------------------
+
+
+def _with_terms(world, terms):
+    _call, _place, application = f.kth_placed(world)
+    with scopes_disabled():
+        call = application.call
+        call.terms = terms
+        call.save(update_fields=["terms"])
+    return application
+
+
+def test_both_ways_of_starting_a_nominees_journey_anchor_it_on_the_same_day(world, programme):
+    """Mobility passes its anchor; the onboarding app computes it when nobody does (there is
+    no arrival date on the nomination): both follow ``lib.academic_terms``."""
+    from intercampus.onboarding.services import journeys as journey_services
+
+    application = _with_terms(world, ["2027/2028-3/3"])
+    nomination = nomination_services.nomination_create(
+        actor=world.kth_officer, application=application
+    )
+    accepted = nomination_services.nomination_accept(actor=world.tpu_officer, nomination=nomination)
+    with scopes_disabled():
+        call = application.call
+        assert _journey(world).anchor_date == datetime.date(2028, 4, 1)
+        assert nomination_services.anchor_date_for(call) == datetime.date(2028, 4, 1)
+        assert journey_services.nomination_anchor(accepted) == datetime.date(2028, 4, 1)
