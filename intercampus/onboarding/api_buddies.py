@@ -122,6 +122,10 @@ class BuddyProfileOut(ProfileOut):
 class NewcomerProfileOut(ProfileOut):
     arrival_date: datetime.date
     journey: uuid.UUID | None
+    unmatched_reason: str = Field(
+        "", description="Why the newcomer has no buddy yet (in my sign-ups); empty with one"
+    )
+    matching_queued: bool = Field(False, description="A matching run of the programme is queued")
 
 
 class MyProfilesOut(Schema):
@@ -256,6 +260,8 @@ def _profile_out(profile: BuddyProfile | NewcomerProfile) -> dict[str, Any]:
         data.update(
             arrival_date=profile.arrival_date,
             journey=profile.journey.uuid if profile.journey_id else None,
+            unmatched_reason=getattr(profile, "unmatched_reason", ""),
+            matching_queued=profile.programme.matching_queued_at is not None,
         )
     return data
 
@@ -331,6 +337,7 @@ def open_programmes(request: HttpRequest) -> list[dict]:
 @router.get("/me/buddy-profiles", response=MyProfilesOut, auth=AUTH, summary="My sign-ups")
 def my_profiles(request: HttpRequest) -> dict:
     mine = selectors.profiles_of(request.auth)
+    selectors.explain_my_waiting(mine)
     return {
         "buddy": [_profile_out(p) for p in mine.buddy],
         "newcomer": [_profile_out(p) for p in mine.newcomer],
