@@ -437,7 +437,12 @@ def start_journey(nomination: Nomination, *, actor: Any) -> Any:
     start = journey_starter()
     if start is None:
         return None
-    anchor = anchor_date_for(nomination.application.call)
+    try:
+        anchor = anchor_date_for(nomination.application.call)
+    except ValueError as unreadable:
+        # A call whose year or terms are not EWP's: no date to anchor the journey on.
+        logger.warning("No journey for nomination %s: %s", nomination.uuid, unreadable)
+        return None
     try:
         with transaction.atomic():
             return start(nomination=nomination, actor=actor, anchor_date=anchor)

@@ -230,3 +230,19 @@ def test_the_anchor_is_the_earliest_term_of_the_call():
     assert services.anchor_date_for(Call()) == datetime.date(2027, 9, 1)
     Call.terms = []
     assert services.anchor_date_for(Call()) == datetime.date(2027, 9, 1)
+
+
+def test_a_call_year_that_is_no_academic_year_starts_no_journey_but_the_acceptance_stands(
+    world, monkeypatch
+):
+    started = []
+    monkeypatch.setattr(services, "journey_starter", lambda: lambda **kw: started.append(kw))
+    nomination, application = _nominate(world)
+    with scopes_disabled():
+        application.call.academic_year = "2027/2030"
+        application.call.terms = []
+        application.call.save(update_fields=["academic_year", "terms"])
+    services.nomination_accept(actor=world.tpu_officer, nomination=nomination)
+    nomination.refresh_from_db()
+    assert nomination.status == NominationStatus.ACCEPTED
+    assert started == []
