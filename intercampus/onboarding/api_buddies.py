@@ -80,8 +80,8 @@ class ProgrammeIn(InputSchema):
     active: bool = True
 
 
-# Described inline: the mobility app's CefrLevel (with "NS") has the same name, and the
-# OpenAPI document has one component per name.
+# Described inline: the mobility app's CefrLevel has the same name, and the OpenAPI document
+# has one component per name.
 BuddyLevel = Annotated[
     CefrLevel, WithJsonSchema({"type": "string", "enum": list(CefrLevel.values)})
 ]
@@ -89,8 +89,8 @@ BuddyLevel = Annotated[
 
 class ParticipantIn(InputSchema):
     languages: dict[str, BuddyLevel] = Field(
-        description='Language code to CEFR level, e.g. {"en": "C1", "de": "B1"}; only B1 '
-        "and up count for matching",
+        description='Language code to CEFR level, e.g. {"sv": "NS", "en": "C1", "de": "B1"} '
+        "(NS: native speaker, the best level); only B1 and up count for matching",
         max_length=10,
     )
     faculty: uuid.UUID | None = Field(None, description="One of the host's units (UUID)")
@@ -130,6 +130,10 @@ class BuddyProfileOut(ProfileOut):
 class NewcomerProfileOut(ProfileOut):
     arrival_date: datetime.date
     journey: uuid.UUID | None
+    unmatched_reason: str = Field(
+        "", description="Why the newcomer has no buddy yet (in my sign-ups); empty with one"
+    )
+    matching_queued: bool = Field(False, description="A matching run of the programme is queued")
 
 
 class MyProfilesOut(Schema):
@@ -264,6 +268,8 @@ def _profile_out(profile: BuddyProfile | NewcomerProfile) -> dict[str, Any]:
         data.update(
             arrival_date=profile.arrival_date,
             journey=profile.journey.uuid if profile.journey_id else None,
+            unmatched_reason=getattr(profile, "unmatched_reason", ""),
+            matching_queued=profile.programme.matching_queued_at is not None,
         )
     return data
 
@@ -339,6 +345,7 @@ def open_programmes(request: HttpRequest) -> list[dict]:
 @router.get("/me/buddy-profiles", response=MyProfilesOut, auth=AUTH, summary="My sign-ups")
 def my_profiles(request: HttpRequest) -> dict:
     mine = selectors.profiles_of(request.auth)
+    selectors.explain_my_waiting(mine)
     return {
         "buddy": [_profile_out(p) for p in mine.buddy],
         "newcomer": [_profile_out(p) for p in mine.newcomer],
