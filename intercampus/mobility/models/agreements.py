@@ -79,8 +79,13 @@ class Agreement(models.Model):
         ordering = ["partner_hei_id", "-created"]
         verbose_name = _("agreement")
         verbose_name_plural = _("agreements")
+        # An iia-id is unique within one relationship: an institution known only through EWP
+        # is the owner of one copy per partner on the platform that imported it, so that
+        # one partner's import never reaches another partner's copy.
         constraints = [
-            models.UniqueConstraint(fields=["owner", "iia_id"], name="agreement_iia_id_unique")
+            models.UniqueConstraint(
+                fields=["owner", "partner_hei_id", "iia_id"], name="agreement_iia_id_unique"
+            )
         ]
 
     def __str__(self) -> str:

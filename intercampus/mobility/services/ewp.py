@@ -16,6 +16,12 @@ any copy. A person (page or API) may write copies of institutions that are not o
 platform, and copies of an institution on the platform only when they manage its agreements;
 with ``institution`` given (the institution they act as), every agreement of the document must
 also involve that institution, so that nobody plants copies in other partners' relations.
+
+A copy is found by its owner, its partner *and* its iia-id: an institution known only through
+EWP owns one copy per relationship, so an import naming one partner never reaches the copy
+another partner imported under the same iia-id. A document never changes the partner of a
+copy already stored. Audit entries are filed under the acting institution (for the command:
+the institution of the relationship that is on the platform), where its staff see them.
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import Case, ProtectedError, When
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_countries import countries
@@ -196,11 +202,11 @@ def _import(
     seen: set[tuple[str, str]] = set()
     for number, (iia, result) in enumerate(iias, start=1):
         owner_hei, partner_hei = _partners(iia, number)
-        key = (owner_hei, iia.iia_id or "")
+        key = (owner_hei, partner_hei, iia.iia_id or "")
         if key in seen:
             raise ServiceError(
                 _("Agreement {id} of {owner} appears twice in the document.").format(
-                    id=key[1], owner=owner_hei
+                    id=key[2], owner=owner_hei
                 )
             )
         seen.add(key)
@@ -210,25 +216,26 @@ def _import(
                     "Agreement {id} is between {owner} and {partner}: it does not involve "
                     "{institution}, so it cannot be imported here."
                 ).format(
-                    id=key[1],
+                    id=key[2],
                     owner=owner_hei,
                     partner=partner_hei,
                     institution=institution.schac,
                 ),
                 status=403,
             )
-        owner = _institution(actor, owner_hei, report)
-        partner = _institution(actor, partner_hei, report)
+        owner = _institution(actor, owner_hei, report, institution)
+        partner = _institution(actor, partner_hei, report, institution)
         if owner.on_platform:
             _refuse_unless_manager(actor, owner)
+        audit_home = institution or _relationship_home(owner, partner)
         if result.iia_hash != (iia.iia_hash or "").strip():
             report.warnings.append(
                 _(
                     "Agreement {id}: the document states the iia-hash {stated}, but the agreement "
                     "as received hashes to {computed}; the computed one is kept."
-                ).format(id=key[1], stated=(iia.iia_hash or "").strip(), computed=result.iia_hash)
+                ).format(id=key[2], stated=(iia.iia_hash or "").strip(), computed=result.iia_hash)
             )
-        agreement, outcome = _store(actor, iia, result, owner, partner)
+        agreement, outcome = _store(actor, iia, result, owner, partner, audit_home)
         linked = _link_partner_copy(actor, agreement, partner, iia, report)
         report.items.append(
             ImportedIia(
@@ -274,8 +281,18 @@ def country_of(schac: str) -> str:
     return code if code in countries else ""
 
 
-def _institution(actor: Any, schac: str, report: ImportReport) -> Institution:
-    """The institution with this SCHAC code, created as known only through EWP if new."""
+def _relationship_home(owner: Institution, partner: Institution) -> Institution:
+    """Where the command's audit entries go: the side of the relationship on the platform."""
+    if owner.on_platform or not partner.on_platform:
+        return owner
+    return partner
+
+
+def _institution(
+    actor: Any, schac: str, report: ImportReport, acting: Institution | None
+) -> Institution:
+    """The institution with this SCHAC code, created as known only through EWP if new
+    (audited under the acting institution, or under the new one for the command)."""
     found = Institution.objects.filter(schac=schac).first()
     if found is not None:
         return found
@@ -293,7 +310,12 @@ def _institution(actor: Any, schac: str, report: ImportReport) -> Institution:
         timezone="UTC",
         on_platform=False,
     )
-    audit_log(actor=actor, action=INSTITUTION_IMPORTED, obj=institution, institution=institution)
+    audit_log(
+        actor=actor,
+        action=INSTITUTION_IMPORTED,
+        obj=institution,
+        institution=acting or institution,
+    )
     report.institutions_created.append(schac)
     return institution
 
@@ -330,8 +352,9 @@ def _store(
     result: IiaHashResult,
     owner: Institution,
     partner: Institution,
+    audit_home: Institution,
 ) -> tuple[Agreement, str]:
-    agreement = Agreement.objects.select_for_update().filter(owner=owner, iia_id=iia.iia_id).first()
+    agreement = _existing_copy(owner, partner, iia.iia_id or "")
     fields = agreement_fields_from_iia(iia, owner_hei_id=iia.partners[0].hei_id)
     fields.pop("iia_id")
     fields["partner_hei_id"] = partner.schac
@@ -345,7 +368,7 @@ def _store(
         _save(agreement)
         for position, values in enumerate(conditions):
             _save(CooperationCondition(agreement=agreement, position=position, **values))
-        _audit(actor, agreement, before=None)
+        _audit(actor, agreement, audit_home, before=None)
         return agreement, CREATED
 
     existing = served_order(agreement.conditions.all())
@@ -356,8 +379,26 @@ def _store(
         setattr(agreement, name, value)
     _save(agreement)
     _replace_conditions(agreement, existing, conditions)
-    _audit(actor, agreement, before=before)
+    _audit(actor, agreement, audit_home, before=before)
     return agreement, UPDATED
+
+
+def _existing_copy(owner: Institution, partner: Institution, iia_id: str) -> Agreement | None:
+    """The copy of this relationship with this id, locked; refuses a document that would
+    give a copy of an institution on the platform another partner (its ids are unique)."""
+    copies = Agreement.objects.select_for_update().filter(owner=owner, iia_id=iia_id)
+    found = copies.filter(partner_hei_id=partner.schac).first()
+    if found is None and owner.on_platform:
+        other = copies.exclude(partner_hei_id=partner.schac).first()
+        if other is not None:
+            raise ServiceError(
+                _(
+                    "Agreement {id} of {owner} is with {partner}: a document cannot give it "
+                    "another partner."
+                ).format(id=iia_id, owner=owner.schac, partner=other.partner_hei_id),
+                status=409,
+            )
+    return found
 
 
 def _partner_link(agreement: Agreement | None, partner: Institution) -> Institution | None:
@@ -466,12 +507,14 @@ _CONDITION_FIELDS = (
 )
 
 
-def _audit(actor: Any, agreement: Agreement, *, before: dict[str, Any] | None) -> None:
+def _audit(
+    actor: Any, agreement: Agreement, home: Institution, *, before: dict[str, Any] | None
+) -> None:
     audit_log(
         actor=actor,
         action=IMPORTED,
         obj=agreement,
-        institution=agreement.owner,
+        institution=home,
         before=before,
         after=_snapshot(agreement),
     )
@@ -493,7 +536,12 @@ def _link_partner_copy(
     their_id = agreement.partner_iia_id
     if not partner.on_platform or not their_id:
         return False
-    theirs = Agreement.objects.select_for_update().filter(owner=partner, iia_id=their_id).first()
+    theirs = (
+        Agreement.objects.select_for_update()
+        .filter(owner=partner, iia_id=their_id)
+        .order_by(Case(When(partner_hei_id=agreement.owner.schac, then=0), default=1))
+        .first()
+    )
     if theirs is None:
         report.warnings.append(
             _("Agreement {id}: {partner} has no agreement {their_id} on the platform.").format(

@@ -392,3 +392,72 @@ def test_a_document_invalid_against_the_schema_is_hashed_with_its_problems_named
 def test_a_document_that_is_not_xml_cannot_be_hashed(db):
     with pytest.raises(EwpXmlError, match="not well-formed"):
         services.iia_hashes(NOT_WELL_FORMED)
+
+
+# --- Imports stay inside the importing institution's relationships --------------------------
+
+
+def _entries_of(institution) -> list[AuditEntry]:
+    with scopes_disabled():
+        return list(
+            AuditEntry.objects.filter(
+                institution=institution, action="mobility.agreement.imported"
+            ).order_by("created", "id")
+        )
+
+
+def test_an_import_naming_another_partner_never_overwrites_that_partner_s_copy(world):
+    # TPU imports its agreement with an institution that is not on the platform...
+    services.iias_import(
+        actor=world.tpu_officer, xml_bytes=example_with_partner("tpu.ru"), institution=world.tpu
+    )
+    tpu_copy = copy_of_pair("uw.edu.pl", "tpu.ru")
+    tpu_hash, tpu_conditions = tpu_copy.iia_hash, tpu_copy.conditions.count()
+    # ...then KTH imports a document with the same iia-id, naming KTH, other conditions.
+    text = example_with_partner("kth.se").decode()
+    start = text.index("<cooperation-conditions>") + len("<cooperation-conditions>")
+    end = text.index("</cooperation-conditions>")
+    first_spec_end = text.index("</student-studies-mobility-spec>") + len(
+        "</student-studies-mobility-spec>"
+    )
+    kth_document = (text[:start] + text[start:first_spec_end] + text[end:]).encode()
+
+    report = services.iias_import(
+        actor=world.kth_officer, xml_bytes=kth_document, institution=world.kth
+    )
+
+    assert (report.created, report.updated) == (1, 0)
+    tpu_copy = copy_of_pair("uw.edu.pl", "tpu.ru")
+    assert (tpu_copy.iia_hash, tpu_copy.conditions.count()) == (tpu_hash, tpu_conditions)
+    kth_copy = copy_of_pair("uw.edu.pl", "kth.se")
+    assert kth_copy.pk != tpu_copy.pk and kth_copy.conditions.count() == 1
+    # Each institution finds its own import in its own audit log, and only that.
+    assert [e.object_id for e in _entries_of(world.tpu)] == [str(tpu_copy.pk)]
+    assert [e.object_id for e in _entries_of(world.kth)] == [str(kth_copy.pk)]
+    with scopes_disabled():
+        assert not _entries_of(Institution.objects.get(schac="uw.edu.pl"))
+
+
+def test_a_document_cannot_move_an_on_platform_copy_to_another_partner(world):
+    tpu_serves = example_bytes().replace(b"uw.edu.pl", b"tpu.ru")
+    services.iias_import(actor=world.tpu_officer, xml_bytes=tpu_serves, institution=world.tpu)
+    before = counts()
+
+    with pytest.raises(ServiceError) as refused:
+        services.iias_import(
+            actor=world.tpu_officer,
+            xml_bytes=tpu_serves.replace(b"hibo.no", b"usp.br"),
+            institution=world.tpu,
+        )
+
+    assert refused.value.status == 409
+    assert "hibo.no" in refused.value.message
+    assert counts() == before
+    assert copy_of_pair("tpu.ru", "hibo.no").iia_id == EXAMPLE_IIA_ID
+
+
+def copy_of_pair(owner: str, partner: str) -> Agreement:
+    with scopes_disabled():
+        return Agreement.objects.select_related("owner").get(
+            owner__schac=owner, partner_hei_id=partner, iia_id=EXAMPLE_IIA_ID
+        )
