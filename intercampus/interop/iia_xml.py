@@ -7,9 +7,10 @@ requires (ours first), cooperation conditions grouped in schema order, the ``iia
 computed over exactly what is served, and the result validated before it is returned.
 
 Values keep their lexical form where it feeds the hash: numbers are ``Decimal``/``int``
-parsed from the text, free texts are kept verbatim (no trimming). Not modelled: postal
-addresses inside contacts (a:street-address, a:mailing-address), which IIAs rarely carry and
-the platform does not use; they are dropped on parse.
+parsed from the text, free texts are kept verbatim (no trimming). Every element and attribute
+the schema allows is read and written back: postal addresses inside contacts
+(a:street-address, a:mailing-address), which the platform does not use, are kept as the XML
+fragments they were received as.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from .schemas import EwpXmlError, parse_xml, validate_element
 IIA_NS = "https://github.com/erasmus-without-paper/ewp-specs-api-iias/blob/stable-v7/endpoints/get-response.xsd"
 CONTACT_NS = "https://github.com/erasmus-without-paper/ewp-specs-types-contact/tree/stable-v1"
 PHONE_NS = "https://github.com/erasmus-without-paper/ewp-specs-types-phonenumber/tree/stable-v1"
+ADDRESS_NS = "https://github.com/erasmus-without-paper/ewp-specs-types-address/tree/stable-v1"
+_ADDRESS_TAGS = (f"{{{ADDRESS_NS}}}street-address", f"{{{ADDRESS_NS}}}mailing-address")
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 KIND = "iias-get-response"
 _NSMAP = {None: IIA_NS, "c": CONTACT_NS, "p": PHONE_NS}
@@ -76,7 +79,7 @@ class PhoneNumber:
 
 @dataclass
 class Contact:
-    """``c:Contact`` without postal addresses."""
+    """``c:Contact``; its postal addresses kept as serialized XML fragments, in order."""
 
     names: list[LangText]
     given_names: list[LangText] = field(default_factory=list)
@@ -85,6 +88,7 @@ class Contact:
     phones: list[PhoneNumber] = field(default_factory=list)
     faxes: list[PhoneNumber] = field(default_factory=list)
     emails: list[str] = field(default_factory=list)
+    addresses: list[str] = field(default_factory=list)
     role_descriptions: list[LangText] = field(default_factory=list)
 
 
@@ -266,6 +270,7 @@ def _parse_contact(el: etree._Element) -> Contact:
         phones=[_parse_phone(p) for p in _all(el, "phone-number", PHONE_NS)],
         faxes=[_parse_phone(p) for p in _all(el, "fax-number", PHONE_NS)],
         emails=[_string(e) for e in _all(el, "email", CONTACT_NS)],
+        addresses=[_fragment(a) for a in el.iterchildren(*_ADDRESS_TAGS)],
         role_descriptions=texts("role-description"),
     )
 
@@ -427,6 +432,8 @@ def _build_contact(el: etree._Element, contact: Contact) -> None:
             _build_phone(_sub(el, name, ns=PHONE_NS), phone)
     for email in contact.emails:
         _sub(el, "email", email, ns=CONTACT_NS)
+    for address in contact.addresses:
+        el.append(_unfragment(address))
     texts("role-description", contact.role_descriptions)
 
 
@@ -437,6 +444,25 @@ def _build_phone(el: etree._Element, phone: PhoneNumber) -> None:
 
 
 # --- small helpers --------------------------------------------------------------------------
+
+
+def _fragment(el: etree._Element) -> str:
+    """An element kept as received, namespaces declared on itself (readable on its own)."""
+    copy = etree.fromstring(etree.tostring(el, with_tail=False))
+    # The copy inherits every namespace in scope; keep only those it uses.
+    etree.cleanup_namespaces(copy)
+    # Addresses have element-only content: whitespace between elements is layout.
+    for element in copy.iter(etree.Element):
+        if len(element) and element.text is not None and not element.text.strip():
+            element.text = None
+        if element is not copy and element.tail is not None and not element.tail.strip():
+            element.tail = None
+    return etree.tostring(copy, encoding="unicode")
+
+
+def _unfragment(text: str) -> etree._Element:
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    return etree.fromstring(text.encode("utf-8"), parser=parser)
 
 
 def _elements(el: etree._Element) -> list[etree._Element]:

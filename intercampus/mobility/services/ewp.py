@@ -32,7 +32,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Case, ProtectedError, When
+from django.db.models import Case, F, ProtectedError, When
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_countries import countries
@@ -53,7 +53,7 @@ from intercampus.mobility.ewp_mapping import (
     iia_from_agreement,
     served_order,
 )
-from intercampus.mobility.models import Agreement, CooperationCondition
+from intercampus.mobility.models import Agreement, AgreementApproval, CooperationCondition
 
 MANAGE = "mobility.manage_agreements"
 IMPORTED = "mobility.agreement.imported"
@@ -84,8 +84,33 @@ def iias_export(institution: Institution) -> bytes:
             .prefetch_related("conditions")
             .order_by("partner_hei_id", "iia_code", "created", "pk")
         )
-    iias = [iia_from_agreement(agreement) for agreement in agreements]
+        approved = _approved_by_both(institution)
+    iias = [
+        iia_from_agreement(agreement, in_effect=agreement.in_effect or agreement.pk in approved)
+        for agreement in agreements
+    ]
     return build_get_response(iias, serving_hei_id=institution.schac)
+
+
+def _approved_by_both(institution: Institution) -> set[int]:
+    """Primary keys of ``institution``'s copies that are or once were in effect in the EWP
+    sense: the partner approved our copy and we approved the partner's linked copy (some
+    version of each; ``selectors.ever_approved_by_both`` for all copies in two queries)."""
+    by_partner = set(
+        AgreementApproval.objects.filter(
+            agreement__owner=institution, approver_hei_id=F("agreement__partner_hei_id")
+        ).values_list("agreement_id", flat=True)
+    )
+    # The partner's copies we approved, as (their owner, their id, the id they name).
+    by_us = set(
+        AgreementApproval.objects.filter(approver_hei_id=institution.schac)
+        .exclude(agreement__owner=institution)
+        .values_list("agreement__owner__schac", "agreement__iia_id", "agreement__partner_iia_id")
+    )
+    copies = Agreement.objects.filter(pk__in=by_partner).values_list(
+        "pk", "partner_hei_id", "partner_iia_id", "iia_id"
+    )
+    return {pk for pk, partner, their_id, our_id in copies if (partner, their_id, our_id) in by_us}
 
 
 # --- Hashing --------------------------------------------------------------------------------
@@ -504,6 +529,7 @@ _CONDITION_FIELDS = (
     "language_skills",
     "blended",
     "other_info",
+    "ewp_extra",
 )
 
 

@@ -8,16 +8,21 @@ from decimal import Decimal
 
 import pytest
 from django_scopes import scopes_disabled
+from lxml import etree
 
 from intercampus.core.models import AuditEntry
 from intercampus.core.services import ServiceError
 from intercampus.institutions.models import Institution
 from intercampus.interop.iia_hash import hashes_of_get_response
-from intercampus.interop.iia_xml import IiaXmlError
-from intercampus.interop.schemas import EwpXmlError, validate
-from intercampus.mobility.models import Agreement, CooperationCondition
+from intercampus.interop.iia_xml import CONTACT_NS, IIA_NS, IiaXmlError
+from intercampus.interop.schemas import EwpXmlError, shared_ewp_dir, validate
+from intercampus.mobility.models import Agreement, AgreementApproval, CooperationCondition
 from intercampus.mobility.services import ewp as services
-from intercampus.mobility.tests.agreements_factories import make_agreement, student_condition
+from intercampus.mobility.tests.agreements_factories import (
+    linked_pair,
+    make_agreement,
+    student_condition,
+)
 from intercampus.mobility.tests.ewp_fixtures import (
     EXAMPLE_HASH,
     EXAMPLE_IIA_ID,
@@ -32,6 +37,7 @@ NOT_WELL_FORMED = example_bytes()[:400]
 WRONG_NAMESPACE = example_bytes().replace(
     b'stable-v7/endpoints/get-response.xsd"', b'stable-v6/endpoints/get-response.xsd"', 1
 )
+MIGRATION_HASH = "87b33170d7a6c6d894215641f39e7b7de36501265479e5ab3922f32d5b225033"
 MISSING_ELEMENT = example_bytes().replace(b"<in-effect>true</in-effect>", b"")
 
 
@@ -461,3 +467,93 @@ def copy_of_pair(owner: str, partner: str) -> Agreement:
         return Agreement.objects.select_related("owner").get(
             owner__schac=owner, partner_hei_id=partner, iia_id=EXAMPLE_IIA_ID
         )
+
+
+# --- A round trip keeps every field the schema carries --------------------------------------
+
+MIGRATION_EXAMPLE = (
+    "raw.githubusercontent.com/erasmus-without-paper/ewp-specs-api-iias/stable-v7"
+    "/resources/xsltKit/get-response-v7.xml"
+)
+
+
+def _official(name: str) -> bytes:
+    if name == "endpoint-example":
+        return example_bytes()
+    path = shared_ewp_dir() / MIGRATION_EXAMPLE
+    if not path.is_file():
+        pytest.skip(f"the official migration example is not mirrored at {path}")
+    return path.read_bytes()
+
+
+def _fields(iia: etree._Element) -> list[tuple[str, list[tuple[str, str]], str | None]]:
+    """Every element of ``iia`` in document order: its path, attributes and (leaf) text."""
+    rows = []
+    for element in iia.iter(etree.Element):
+        path = "/".join(
+            etree.QName(e).localname for e in reversed([element, *element.iterancestors()])
+        )
+        leaf = next(element.iterchildren(etree.Element), None) is None
+        rows.append((path, sorted(element.attrib.items()), element.text if leaf else None))
+    return rows
+
+
+def _only_iia(xml: bytes) -> etree._Element:
+    parser = etree.XMLParser(remove_blank_text=True)
+    [iia] = etree.fromstring(xml, parser).iterchildren(f"{{{IIA_NS}}}iia")
+    return iia
+
+
+@pytest.mark.parametrize(
+    ("name", "expected_hash"),
+    [("endpoint-example", EXAMPLE_HASH), ("migration-example", MIGRATION_HASH)],
+)
+def test_an_official_example_imported_and_exported_again_is_the_same_document(
+    world, name, expected_hash
+):
+    received = _official(name)
+    services.iias_import(actor=None, xml_bytes=received)
+
+    with scopes_disabled():
+        served = services.iias_export(Institution.objects.get(schac="uw.edu.pl"))
+
+    assert hashes_of_get_response(served) == [(EXAMPLE_IIA_ID, expected_hash)]
+    assert _fields(_only_iia(served)) == _fields(_only_iia(received))
+
+
+def test_an_edited_contact_is_served_as_edited(world):
+    services.iias_import(actor=None, xml_bytes=example_bytes())
+    copy = copy_of("uw.edu.pl", EXAMPLE_IIA_ID)
+    copy.contacts[0]["email"] = "new@uw.edu.pl"
+    copy.save()
+
+    with scopes_disabled():
+        served = services.iias_export(Institution.objects.get(schac="uw.edu.pl"))
+
+    contact = _only_iia(served).find(f"{{{IIA_NS}}}partner/{{{CONTACT_NS}}}contact")
+    assert [e.text for e in contact.iterchildren(f"{{{CONTACT_NS}}}email")] == ["new@uw.edu.pl"]
+
+
+def test_a_mutually_approved_agreement_is_exported_in_effect(world):
+    tpu, kth = linked_pair(world)
+    with scopes_disabled():
+        assert not tpu.in_effect and not kth.in_effect
+        before = services.iias_export(world.tpu)
+        AgreementApproval.objects.create(
+            agreement=tpu, approver_hei_id="kth.se", iia_hash=tpu.iia_hash
+        )
+        AgreementApproval.objects.create(
+            agreement=kth, approver_hei_id="tpu.ru", iia_hash=kth.iia_hash
+        )
+        after = services.iias_export(world.tpu)
+
+    assert _in_effect_of(before, tpu.iia_id) == "false"
+    assert _in_effect_of(after, tpu.iia_id) == "true"
+
+
+def _in_effect_of(xml: bytes, iia_id: str) -> str:
+    root = etree.fromstring(xml)
+    for iia in root.iterchildren(f"{{{IIA_NS}}}iia"):
+        if iia.findtext(f"{{{IIA_NS}}}partner/{{{IIA_NS}}}iia-id") == iia_id:
+            return iia.findtext(f"{{{IIA_NS}}}in-effect")
+    raise AssertionError(f"{iia_id} not exported")
