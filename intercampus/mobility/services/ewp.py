@@ -10,6 +10,8 @@
   of the XML *as received* (recomputed by the interop layer from that ``iia`` element, never
   from our rows), because approvals are of what the partner serves, byte for byte.
 * :func:`iia_hashes`: the ``iia-hash`` of every ``iia`` of a document, as IIAs v7 defines it.
+* :func:`omobilities_export`: an institution's nominations as an Outgoing Mobilities v3 get
+  response.
 
 Who may import: the ``intercampus ewp`` command (``actor=None``) is the operator and may write
 any copy. A person (page or API) may write copies of institutions that are not on the
@@ -36,7 +38,7 @@ from django.db.models import Case, F, ProtectedError, When
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_countries import countries
-from django_scopes import scopes_disabled
+from django_scopes import scope, scopes_disabled
 
 from intercampus.accounts.models import Role
 from intercampus.core.audit import audit_log, snapshot
@@ -46,6 +48,7 @@ from intercampus.institutions.models import Institution, OrganisationalUnit, sch
 from intercampus.interop.iia_hash import IiaHashError, IiaHashResult, hash_results_of_get_response
 from intercampus.interop.iia_xml import KIND, Iia, build_get_response, parse_get_response
 from intercampus.interop.schemas import EwpXmlError, XmlProblem, problems
+from intercampus.mobility import ewp_omobilities
 from intercampus.mobility.ewp_mapping import (
     agreement_fields_from_iia,
     agreement_iia_hash,
@@ -54,6 +57,7 @@ from intercampus.mobility.ewp_mapping import (
     served_order,
 )
 from intercampus.mobility.models import Agreement, AgreementApproval, CooperationCondition
+from intercampus.mobility.selectors import nominations as nomination_selectors
 
 MANAGE = "mobility.manage_agreements"
 IMPORTED = "mobility.agreement.imported"
@@ -111,6 +115,31 @@ def _approved_by_both(institution: Institution) -> set[int]:
         "pk", "partner_hei_id", "partner_iia_id", "iia_id"
     )
     return {pk for pk, partner, their_id, our_id in copies if (partner, their_id, our_id) in by_us}
+
+
+@dataclass(frozen=True)
+class OMobilitiesExport:
+    """An Outgoing Mobilities v3 get response, and the nominations left out with their gaps."""
+
+    xml: bytes
+    count: int
+    left_out: list[tuple[str, list[str]]]  # (omobility-id, what it lacks)
+
+
+def omobilities_export(institution: Institution) -> OMobilitiesExport:
+    """``institution``'s nominations as an Outgoing Mobilities v3 get response, schema-valid.
+
+    Nominations that lack what the schema requires are left out and named. Raises
+    ``ewp_omobilities.OMobilityXmlError`` when the document would not be valid.
+    """
+    with scope(institution=institution):
+        export = nomination_selectors.omobilities_export(institution)
+    xml = ewp_omobilities.build_get_response(export.mobilities)
+    return OMobilitiesExport(
+        xml=xml,
+        count=len(export.mobilities),
+        left_out=[(n.omobility_id, gaps) for n, gaps in export.left_out],
+    )
 
 
 # --- Hashing --------------------------------------------------------------------------------
