@@ -22,7 +22,7 @@ from enum import StrEnum
 
 from lxml import etree
 
-from .iia_hash import iia_hash
+from .iia_hash import IiaHashResult, hash_results_of_tree, iia_hash
 from .schemas import EwpXmlError, parse_xml, validate_element
 
 IIA_NS = "https://github.com/erasmus-without-paper/ewp-specs-api-iias/blob/stable-v7/endpoints/get-response.xsd"
@@ -171,6 +171,19 @@ def parse_get_response(xml: bytes | str) -> list[Iia]:
     Raises IiaXmlError naming the problem and its line when the document is not well-formed
     or not valid against the official schema.
     """
+    return [_parse_iia(e) for e in _all(_valid_root(xml), "iia")]
+
+
+def read_get_response(xml: bytes | str) -> list[tuple[Iia, IiaHashResult]]:
+    """:func:`parse_get_response`, each IIA with the ``iia-hash`` of its element as received,
+    the document parsed once (raises IiaXmlError likewise)."""
+    root = _valid_root(xml)
+    elements = _all(root, "iia")
+    hashes = hash_results_of_tree(root)
+    return [(_parse_iia(e), h) for e, h in zip(elements, hashes, strict=True)]
+
+
+def _valid_root(xml: bytes | str) -> etree._Element:
     try:
         root = parse_xml(xml)
     except EwpXmlError as exc:
@@ -178,7 +191,7 @@ def parse_get_response(xml: bytes | str) -> list[Iia]:
     problems = validate_element(root, KIND)
     if problems:
         raise IiaXmlError("IIAs get response is not valid against the v7 schema", problems)
-    return [_parse_iia(e) for e in _all(root, "iia")]
+    return root
 
 
 def _parse_iia(el: etree._Element) -> Iia:

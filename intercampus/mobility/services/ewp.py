@@ -46,7 +46,7 @@ from intercampus.core.permissions import has_permission
 from intercampus.core.services import ServiceError
 from intercampus.institutions.models import Institution, OrganisationalUnit, schac_validator
 from intercampus.interop.iia_hash import IiaHashError, IiaHashResult, hash_results_of_get_response
-from intercampus.interop.iia_xml import KIND, Iia, build_get_response, parse_get_response
+from intercampus.interop.iia_xml import KIND, Iia, build_get_response, read_get_response
 from intercampus.interop.schemas import EwpXmlError, XmlProblem, problems
 from intercampus.mobility import ewp_omobilities
 from intercampus.mobility.ewp_mapping import (
@@ -229,13 +229,10 @@ def iias_import(
     Nothing is stored in any of these cases.
     """
     _check_size(xml_bytes)
-    iias = parse_get_response(xml_bytes)
-    hashes = hash_results_of_get_response(xml_bytes)
-    if len(hashes) != len(iias):  # cannot happen in a valid document; never store a guess
-        raise ServiceError(_("The agreements of this document could not be told apart."))
+    iias = read_get_response(xml_bytes)
     # One document names copies of several owners; each write is checked against its owner.
     with scopes_disabled():
-        return _import(actor, list(zip(iias, hashes, strict=True)), institution)
+        return _import(actor, iias, institution)
 
 
 def _check_size(xml: bytes | str) -> None:
