@@ -112,15 +112,21 @@ def hash_results_of_tree(root: etree._Element) -> list[IiaHashResult]:
     terminated_outside, blocked_outside = _terminated(outside), _blocked(outside)
     results = []
     for element in elements:
-        own = list(element.iter(etree.Element))
+        terminated = _terminated(element.iter("{*}cooperation-conditions"))
         results.append(
             _result(
                 element,
-                terminated=terminated_outside or _terminated(own),
-                blocked=blocked_outside or _blocked(own),
+                terminated=terminated_outside or terminated,
+                blocked=blocked_outside or bool(_MARKED(element)),
             )
         )
     return results
+
+
+# The elements of a subtree that carry a migration marker (see _blocked), found in C.
+_MARKED = etree.XPath(
+    "descendant-or-self::*[@not-yet-defined='true' or @not-yet-defined='1' or @v6-value!='']"
+)
 
 
 def _outside_iias(element: etree._Element) -> Iterator[etree._Element]:
@@ -270,7 +276,8 @@ def _contains(ancestor: etree._Element, element: etree._Element) -> bool:
 
 def _iia_elements(root: etree._Element) -> Iterator[etree._Element]:
     # `//*[local-name()='iia']`: the root itself and every descendant, in document order.
-    return (e for e in _descendants_or_self(root) if _local(e) == "iia")
+    # "{*}iia" is any namespace or none, matched by lxml in C.
+    return root.iter("{*}iia")
 
 
 # --- small tree helpers (local names only, elements only) ----------------------------------

@@ -245,13 +245,24 @@ def _check_size(xml: bytes | str) -> None:
         )
 
 
+Items = list[tuple[Iia, IiaHashResult]]
+
+
 @transaction.atomic
-def _import(
-    actor: Any, iias: list[tuple[Iia, IiaHashResult]], institution: Institution | None
-) -> ImportReport:
+def _import(actor: Any, iias: Items, institution: Institution | None) -> ImportReport:
+    check_document(actor, iias, institution)
     report = ImportReport()
-    seen: set[tuple[str, str]] = set()
-    for number, (iia, result) in enumerate(iias, start=1):
+    store_items(actor, iias, institution, report, _Known())
+    return report
+
+
+def check_document(actor: Any, iias: Items, institution: Institution | None) -> None:
+    """Every refusal that does not need a write, for the whole document, before any write:
+    ids, duplicates, agreements that do not involve ``institution``, copies of an institution
+    on the platform that ``actor`` may not write, partners that are not SCHAC codes."""
+    seen: set[tuple[str, str, str]] = set()
+    known = _Known()
+    for number, (iia, _result) in enumerate(iias, start=1):
         owner_hei, partner_hei = _partners(iia, number)
         key = (owner_hei, partner_hei, iia.iia_id or "")
         if key in seen:
@@ -274,17 +285,34 @@ def _import(
                 ),
                 status=403,
             )
-        owner = _institution(actor, owner_hei, report, institution)
-        partner = _institution(actor, partner_hei, report, institution)
+        owner = known.find(owner_hei)
+        known.find(partner_hei)
+        if owner is not None and owner.on_platform:
+            known.refuse_unless_manager(actor, owner)
+
+
+def store_items(
+    actor: Any,
+    iias: Items,
+    institution: Institution | None,
+    report: ImportReport,
+    known: _Known,
+) -> None:
+    """Write the copies of ``iias`` (checked by :func:`check_document`) into ``report``."""
+    for iia, result in iias:
+        owner = known.get_or_create(actor, iia.partners[0].hei_id.strip(), report, institution)
+        partner = known.get_or_create(actor, iia.partners[1].hei_id.strip(), report, institution)
         if owner.on_platform:
-            _refuse_unless_manager(actor, owner)
+            known.refuse_unless_manager(actor, owner)
         audit_home = institution or _relationship_home(owner, partner)
         if result.iia_hash != (iia.iia_hash or "").strip():
             report.warnings.append(
                 _(
                     "Agreement {id}: the document states the iia-hash {stated}, but the agreement "
                     "as received hashes to {computed}; the computed one is kept."
-                ).format(id=key[2], stated=(iia.iia_hash or "").strip(), computed=result.iia_hash)
+                ).format(
+                    id=iia.iia_id, stated=(iia.iia_hash or "").strip(), computed=result.iia_hash
+                )
             )
         agreement, outcome = _store(actor, iia, result, owner, partner, audit_home)
         linked = _link_partner_copy(actor, agreement, partner, iia, report)
@@ -299,7 +327,38 @@ def _import(
                 linked=linked,
             )
         )
-    return report
+
+
+class _Known:
+    """Institutions and permissions looked up once per import, not once per agreement."""
+
+    def __init__(self) -> None:
+        self._institutions: dict[str, Institution | None] = {}
+        self._managed: dict[int, bool] = {}
+
+    def find(self, schac: str) -> Institution | None:
+        """The institution with this SCHAC code; refuses a code that is not one."""
+        if schac not in self._institutions:
+            found = Institution.objects.filter(schac=schac).first()
+            if found is None:
+                _check_schac(schac)
+            self._institutions[schac] = found
+        return self._institutions[schac]
+
+    def get_or_create(
+        self, actor: Any, schac: str, report: ImportReport, acting: Institution | None
+    ) -> Institution:
+        found = self.find(schac)
+        if found is None:
+            found = _institution(actor, schac, report, acting)
+            self._institutions[schac] = found
+        return found
+
+    def refuse_unless_manager(self, actor: Any, institution: Institution) -> None:
+        if institution.pk not in self._managed:
+            self._managed[institution.pk] = _may_manage(actor, institution)
+        if not self._managed[institution.pk]:
+            _refuse_unless_manager(actor, institution)
 
 
 def _partners(iia: Iia, number: int) -> tuple[str, str]:
@@ -347,12 +406,7 @@ def _institution(
     found = Institution.objects.filter(schac=schac).first()
     if found is not None:
         return found
-    try:
-        schac_validator(schac)
-    except ValidationError:
-        raise ServiceError(
-            _("{hei} is not a SCHAC code (a lower-case internet domain).").format(hei=schac)
-        ) from None
+    _check_schac(schac)
     institution = Institution.objects.create(
         schac=schac,
         name=schac,  # an IIAs get response names no institution
@@ -369,6 +423,15 @@ def _institution(
     )
     report.institutions_created.append(schac)
     return institution
+
+
+def _check_schac(schac: str) -> None:
+    try:
+        schac_validator(schac)
+    except ValidationError:
+        raise ServiceError(
+            _("{hei} is not a SCHAC code (a lower-case internet domain).").format(hei=schac)
+        ) from None
 
 
 def _may_manage(actor: Any, institution: Institution) -> bool:
