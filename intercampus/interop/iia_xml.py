@@ -183,6 +183,12 @@ def read_get_response(xml: bytes | str) -> list[tuple[Iia, IiaHashResult]]:
     return [(_parse_iia(e), h) for e, h in zip(elements, hashes, strict=True)]
 
 
+def count_valid_iias(xml: bytes | str) -> int:
+    """The number of IIAs of a get response after checking it against the schema (fast:
+    libxml2 only, nothing read into Python); raises IiaXmlError like :func:`parse_get_response`."""
+    return sum(1 for _ in _valid_root(xml).iterchildren(f"{{{IIA_NS}}}iia"))
+
+
 def _valid_root(xml: bytes | str) -> etree._Element:
     try:
         root = parse_xml(xml)

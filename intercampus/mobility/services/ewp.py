@@ -159,7 +159,7 @@ def iia_hashes(xml: bytes | str) -> HashReport:
 
     Raises EwpXmlError when the document is not well-formed XML or cannot be hashed.
     """
-    _check_size(xml)
+    check_size(xml)
     try:
         results = hash_results_of_get_response(xml)
     except IiaHashError as error:
@@ -228,14 +228,14 @@ def iias_import(
     (status 403) or cannot be stored, ValidationError when a value does not fit our model.
     Nothing is stored in any of these cases.
     """
-    _check_size(xml_bytes)
+    check_size(xml_bytes)
     iias = read_get_response(xml_bytes)
     # One document names copies of several owners; each write is checked against its owner.
     with scopes_disabled():
         return _import(actor, iias, institution)
 
 
-def _check_size(xml: bytes | str) -> None:
+def check_size(xml: bytes | str) -> None:
     if len(xml) > MAX_DOCUMENT_BYTES:
         raise ServiceError(
             _("The document is larger than {size} MB.").format(
@@ -252,7 +252,7 @@ Items = list[tuple[Iia, IiaHashResult]]
 def _import(actor: Any, iias: Items, institution: Institution | None) -> ImportReport:
     check_document(actor, iias, institution)
     report = ImportReport()
-    store_items(actor, iias, institution, report, _Known())
+    store_items(actor, iias, institution, report, Known())
     return report
 
 
@@ -261,7 +261,7 @@ def check_document(actor: Any, iias: Items, institution: Institution | None) -> 
     ids, duplicates, agreements that do not involve ``institution``, copies of an institution
     on the platform that ``actor`` may not write, partners that are not SCHAC codes."""
     seen: set[tuple[str, str, str]] = set()
-    known = _Known()
+    known = Known()
     for number, (iia, _result) in enumerate(iias, start=1):
         owner_hei, partner_hei = _partners(iia, number)
         key = (owner_hei, partner_hei, iia.iia_id or "")
@@ -296,7 +296,7 @@ def store_items(
     iias: Items,
     institution: Institution | None,
     report: ImportReport,
-    known: _Known,
+    known: Known,
 ) -> None:
     """Write the copies of ``iias`` (checked by :func:`check_document`) into ``report``."""
     for iia, result in iias:
@@ -329,7 +329,7 @@ def store_items(
         )
 
 
-class _Known:
+class Known:
     """Institutions and permissions looked up once per import, not once per agreement."""
 
     def __init__(self) -> None:

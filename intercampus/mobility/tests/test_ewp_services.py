@@ -16,8 +16,14 @@ from intercampus.institutions.models import Institution
 from intercampus.interop.iia_hash import hashes_of_get_response
 from intercampus.interop.iia_xml import CONTACT_NS, IIA_NS, IiaXmlError
 from intercampus.interop.schemas import EwpXmlError, shared_ewp_dir, validate
-from intercampus.mobility.models import Agreement, AgreementApproval, CooperationCondition
+from intercampus.mobility.models import (
+    Agreement,
+    AgreementApproval,
+    CooperationCondition,
+    EwpImportJob,
+)
 from intercampus.mobility.services import ewp as services
+from intercampus.mobility.services import ewp_jobs
 from intercampus.mobility.tests.agreements_factories import (
     linked_pair,
     make_agreement,
@@ -29,6 +35,7 @@ from intercampus.mobility.tests.ewp_fixtures import (
     demo_agreements,
     example_bytes,
     example_with_partner,
+    two_agreements_with,
 )
 
 pytestmark = pytest.mark.django_db
@@ -557,3 +564,79 @@ def _in_effect_of(xml: bytes, iia_id: str) -> str:
         if iia.findtext(f"{{{IIA_NS}}}partner/{{{IIA_NS}}}iia-id") == iia_id:
             return iia.findtext(f"{{{IIA_NS}}}in-effect")
     raise AssertionError(f"{iia_id} not exported")
+
+
+# --- Large documents: imported by the task worker -------------------------------------------
+
+
+def test_a_large_document_is_queued_then_imported_by_the_worker(world, monkeypatch):
+    monkeypatch.setattr(ewp_jobs, "BACKGROUND_THRESHOLD", 1)
+    monkeypatch.setattr(ewp_jobs, "CHUNK", 1)
+    before = counts()
+
+    job = ewp_jobs.iias_import_or_enqueue(
+        actor=world.tpu_officer,
+        xml_bytes=two_agreements_with("tpu.ru"),
+        institution=world.tpu,
+        filename="big.xml",
+    )
+
+    assert isinstance(job, EwpImportJob)
+    assert (job.phase, job.total, job.processed) == ("queued", 2, 0)
+    assert counts()[1] == before[1]  # nothing imported in the request
+
+    outcome = ewp_jobs.iias_import_job_run(job_uuid=str(job.uuid), actor_id=world.tpu_officer.pk)
+
+    job.refresh_from_db()
+    assert outcome["phase"] == job.phase == "done"
+    assert (job.processed, job.created_count, job.updated_count) == (2, 2, 0)
+    assert job.institutions_created == ["uw.edu.pl"]
+    assert bytes(job.document) == b""
+    [(_id, first_hash), _second] = hashes_of_get_response(two_agreements_with("tpu.ru"))
+    assert copy_of_pair("uw.edu.pl", "tpu.ru").iia_hash == first_hash
+    assert len(_entries_of(world.tpu)) == 2
+
+
+def test_a_small_document_is_imported_at_once(world):
+    report = ewp_jobs.iias_import_or_enqueue(
+        actor=world.tpu_officer, xml_bytes=example_with_partner("tpu.ru"), institution=world.tpu
+    )
+
+    assert isinstance(report, services.ImportReport) and report.created == 1
+
+
+def test_a_large_document_that_is_not_valid_is_refused_in_the_request(world, monkeypatch):
+    monkeypatch.setattr(ewp_jobs, "BACKGROUND_THRESHOLD", 1)
+    broken = two_agreements_with("tpu.ru").replace(
+        b"<eqf-level>7</eqf-level>", b"<eqf-level>9</eqf-level>", 1
+    )
+    before = counts()
+
+    with pytest.raises(EwpXmlError) as refused:
+        ewp_jobs.iias_import_or_enqueue(
+            actor=world.tpu_officer, xml_bytes=broken, institution=world.tpu
+        )
+
+    assert refused.value.problems[0].line
+    assert counts() == before
+    with scopes_disabled():
+        assert not EwpImportJob.objects.exists()
+
+
+def test_a_queued_document_refused_by_a_check_stores_nothing_and_says_why(world, monkeypatch):
+    monkeypatch.setattr(ewp_jobs, "BACKGROUND_THRESHOLD", 1)
+    # The second agreement is between two other institutions: refused before any write.
+    document = two_agreements_with("tpu.ru")
+    at = document.rindex(b"tpu.ru</hei-id>")
+    document = document[:at] + b"usp.br" + document[at + 6 :]
+    job = ewp_jobs.iias_import_or_enqueue(
+        actor=world.tpu_officer, xml_bytes=document, institution=world.tpu
+    )
+    before = counts()
+
+    ewp_jobs.iias_import_job_run(job_uuid=str(job.uuid), actor_id=world.tpu_officer.pk)
+
+    job.refresh_from_db()
+    assert job.phase == "failed"
+    assert "does not involve tpu.ru" in job.error
+    assert counts()[:3] == before[:3]
