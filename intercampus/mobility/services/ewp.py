@@ -535,8 +535,13 @@ def _owner_unit(owner: Institution, ounit_id: str | None) -> OrganisationalUnit 
         return None
 
 
+# Checked by full_clean with a query each, per row: the related rows were just read or created
+# here, the copy was looked up by its unique key, and the database enforces both anyway.
+_NOT_RECHECKED = ["owner", "partner", "owner_ounit", "agreement"]
+
+
 def _save(obj: Agreement | CooperationCondition) -> None:
-    obj.full_clean()
+    obj.full_clean(exclude=_NOT_RECHECKED, validate_unique=False, validate_constraints=False)
     obj.save()
 
 
