@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from intercampus.core.audit import audit_log, snapshot
 from intercampus.core.services import ServiceError
 from intercampus.institutions.models import Institution
+from intercampus.lib.apportion import apportion
 from intercampus.mobility import scoring
 from intercampus.mobility.choices import (
     CEFR_ORDER,
@@ -255,13 +256,6 @@ def _eqf_levels(condition: CooperationCondition) -> list[int]:
     return sorted(set(levels))
 
 
-def _split(seats: int, parts: int) -> list[int]:
-    """``seats`` shared as evenly as possible among ``parts`` places, the first ones getting
-    one more: together they never offer more than the agreement has left."""
-    each, extra = divmod(seats, parts) if parts else (0, 0)
-    return [each + (1 if i < extra else 0) for i in range(parts)]
-
-
 def _proposals(
     call: Call, condition: CooperationCondition, seats: int, skip: set[str]
 ) -> Iterable[dict]:
@@ -269,7 +263,10 @@ def _proposals(
     ``seats`` among them."""
     host = Institution.objects.filter(schac=condition.receiving_hei_id).first()
     areas = [area for area in subject_areas(condition) or [""] if area not in skip]
-    for area, share in zip(areas, _split(seats, len(areas)), strict=True):
+    if not areas:
+        return
+    # Shared evenly, the first areas getting one more: together never more than ``seats``.
+    for area, share in zip(areas, apportion(seats, [1] * len(areas)), strict=True):
         language, level = language_for(condition, area)
         yield {
             "call": call,

@@ -162,7 +162,6 @@ def _page(
         "call": call,
         "zone": call.owner.timezone,
         "window": call_selectors.window_state(call),
-        "closed_early": call_selectors.closed_early(call),
         "documents": app_selectors.documents_of(application),
         "required_documents": [document_label(kind) for kind in call.required_documents or []],
         "is_draft": application.state == ApplicationState.DRAFT,
@@ -175,6 +174,8 @@ def _page(
             )
             draft = clean_draft(_normalised(raw, call.max_choices), _places_by_uuid(application))
         context.update(_draft_context(application, draft))
+        # Only a draft is told why it can no longer be submitted.
+        context["closed_early"] = call_selectors.closed_early(call)
         context.update(
             {
                 "places": call_selectors.places_for_student(call),
