@@ -30,6 +30,7 @@ way to hash), and a multi-IIA response needs no splitting.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -106,7 +107,7 @@ def hash_results_of_tree(root: etree._Element) -> list[IiaHashResult]:
     has, need the element-by-element scope of :func:`hash_result`.
     """
     elements = list(_iia_elements(root))
-    if any(_local(a) == "iia" for e in elements for a in e.iterancestors()):
+    if any(True for e in elements for _ in e.iterancestors("{*}iia")):
         return [hash_result(element) for element in elements]
     outside = list(_outside_iias(root))
     terminated_outside, blocked_outside = _terminated(outside), _blocked(outside)
@@ -182,12 +183,13 @@ def _dump_descendants(
 ) -> Iterator[str]:
     """Walk ``parent``'s descendants in document order, as ``.//*`` does; ``names`` are the
     local names of ``parent``'s parent and of ``parent`` (for the dotted names)."""
-    for element in _element_children(parent):
+    for element in parent.iterchildren(etree.Element):
         name = _local(element)
         not_yet_defined = below_not_yet_defined or _is_not_yet_defined(element)
         if not below_contact and not not_yet_defined and name not in _EXCLUDED_LEAVES:
             dotted = f"{names[0]}.{names[1]}.{name}"
-            yield from _dump_attributes(element, dotted)
+            if element.attrib:
+                yield from _dump_attributes(element, dotted)
             if _is_leaf(element):
                 yield _dump_element(element, dotted)
         # Descendants are visited even when this element was skipped: the XSLT's filters are
@@ -284,9 +286,15 @@ def _iia_elements(root: etree._Element) -> Iterator[etree._Element]:
 
 
 def _local(element: etree._Element) -> str:
-    # The tag is "{namespace}name" or "name"; slicing it is ten times faster than QName,
-    # which counts in documents of thousands of IIAs.
-    return element.tag.rpartition("}")[2]
+    # The tag is "{namespace}name" or "name"; a document has few distinct tags, so the local
+    # name of each is computed once (QName per element dominated large documents).
+    # Bounded: the iia-hash tool hashes documents that are not valid, whatever their tags.
+    return _local_name(element.tag)
+
+
+@functools.lru_cache(maxsize=4096)
+def _local_name(tag: str) -> str:
+    return tag.rpartition("}")[2]
 
 
 def _element_children(element: etree._Element) -> list[etree._Element]:

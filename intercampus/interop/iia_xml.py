@@ -201,66 +201,70 @@ def _valid_root(xml: bytes | str) -> etree._Element:
 
 
 def _parse_iia(el: etree._Element) -> Iia:
-    conditions_el = _one(el, "cooperation-conditions")
+    k = _Kids(el)
+    conditions_el = k.one("cooperation-conditions")
     return Iia(
-        partners=[_parse_partner(p) for p in _all(el, "partner")],
-        in_effect=_bool(_text(el, "in-effect")),
+        partners=[_parse_partner(p) for p in k.all("partner")],
+        in_effect=_bool(k.text("in-effect")),
         cooperation_conditions=[_parse_condition(c) for c in _elements(conditions_el)],
         terminated_as_a_whole=_bool(conditions_el.get("terminated-as-a-whole", "false")),
-        iia_hash=_text(el, "iia-hash"),
-        pdf_file=_text(el, "pdf-file"),
+        iia_hash=k.text("iia-hash"),
+        pdf_file=k.text("pdf-file"),
     )
 
 
 def _parse_partner(el: etree._Element) -> IiaPartner:
-    signing = _one(el, "signing-contact")
-    signing_date = _text(el, "signing-date")
+    k = _Kids(el)
+    signing = k.one("signing-contact")
+    signing_date = k.text("signing-date")
     return IiaPartner(
-        hei_id=_text(el, "hei-id"),
-        ounit_id=_text(el, "ounit-id"),
-        iia_id=_text(el, "iia-id"),
-        iia_code=_text(el, "iia-code"),
+        hei_id=k.text("hei-id"),
+        ounit_id=k.text("ounit-id"),
+        iia_id=k.text("iia-id"),
+        iia_code=k.text("iia-code"),
         signing_contact=_parse_contact(signing) if signing is not None else None,
         # xs:date may carry a time zone, meaningless for a signing day: keep the date only.
         signing_date=dt.date.fromisoformat(signing_date.strip()[:10]) if signing_date else None,
-        contacts=[_parse_contact(c) for c in _all(el, "contact", CONTACT_NS)],
+        contacts=[_parse_contact(c) for c in k.all("contact", CONTACT_NS)],
     )
 
 
 def _parse_condition(el: etree._Element) -> CooperationCondition:
+    k = _Kids(el)
     local = etree.QName(el).localname
     mobility_type = _TYPE_BY_ELEMENT[local]
-    per_year = _one(el, "mobilities-per-year")
+    per_year = k.one("mobilities-per-year")
     student = mobility_type.is_student
     return CooperationCondition(
         mobility_type=mobility_type,
-        sending_hei_id=_text(el, "sending-hei-id"),
-        sending_ounit_id=_text(el, "sending-ounit-id"),
-        sending_contacts=[_parse_contact(c) for c in _all(el, "sending-contact")],
-        receiving_hei_id=_text(el, "receiving-hei-id"),
-        receiving_ounit_id=_text(el, "receiving-ounit-id"),
-        receiving_contacts=[_parse_contact(c) for c in _all(el, "receiving-contact")],
-        receiving_first_academic_year_id=_text(el, "receiving-first-academic-year-id").strip(),
-        receiving_last_academic_year_id=_text(el, "receiving-last-academic-year-id").strip(),
+        sending_hei_id=k.text("sending-hei-id"),
+        sending_ounit_id=k.text("sending-ounit-id"),
+        sending_contacts=[_parse_contact(c) for c in k.all("sending-contact")],
+        receiving_hei_id=k.text("receiving-hei-id"),
+        receiving_ounit_id=k.text("receiving-ounit-id"),
+        receiving_contacts=[_parse_contact(c) for c in k.all("receiving-contact")],
+        receiving_first_academic_year_id=k.text("receiving-first-academic-year-id").strip(),
+        receiving_last_academic_year_id=k.text("receiving-last-academic-year-id").strip(),
         mobilities_per_year=int(_string(per_year)),
         mobilities_per_year_not_yet_defined=_flag(per_year, "not-yet-defined"),
         recommended_language_skills=[
-            _parse_language_skill(s) for s in _all(el, "recommended-language-skill")
+            _parse_language_skill(s) for s in k.all("recommended-language-skill")
         ],
-        subject_areas=[_parse_subject_area(s) for s in _all(el, "subject-area")],
-        other_info_terms=_text(el, "other-info-terms"),
-        total_months_per_year=_decimal(_text(el, "total-months-per-year")) if student else None,
-        blended=_bool(_text(el, "blended")) if student else None,
-        eqf_levels=[int(_string(e)) for e in _all(el, "eqf-level")],
-        total_days_per_year=None if student else _decimal(_text(el, "total-days-per-year")),
+        subject_areas=[_parse_subject_area(s) for s in k.all("subject-area")],
+        other_info_terms=k.text("other-info-terms"),
+        total_months_per_year=_decimal(k.text("total-months-per-year")) if student else None,
+        blended=_bool(k.text("blended")) if student else None,
+        eqf_levels=[int(_string(e)) for e in k.all("eqf-level")],
+        total_days_per_year=None if student else _decimal(k.text("total-days-per-year")),
     )
 
 
 def _parse_language_skill(el: etree._Element) -> LanguageSkill:
-    subject = _one(el, "subject-area")
-    cefr = _text(el, "cefr-level")
+    k = _Kids(el)
+    subject = k.one("subject-area")
+    cefr = k.text("cefr-level")
     return LanguageSkill(
-        language=_text(el, "language").strip(),
+        language=k.text("language").strip(),
         cefr_level=cefr.strip() if cefr is not None else None,
         subject_area=_parse_subject_area(subject) if subject is not None else None,
         not_yet_defined=_flag(el, "not-yet-defined"),
@@ -268,37 +272,41 @@ def _parse_language_skill(el: etree._Element) -> LanguageSkill:
 
 
 def _parse_subject_area(el: etree._Element) -> SubjectArea:
-    code = _one(el, "isced-f-code")
+    k = _Kids(el)
+    code = k.one("isced-f-code")
     return SubjectArea(
         isced_f_code=_string(code).strip(),
-        isced_clarification=_text(el, "isced-clarification"),
+        isced_clarification=k.text("isced-clarification"),
         v6_value=code.get("v6-value"),
     )
 
 
 def _parse_contact(el: etree._Element) -> Contact:
-    def texts(name: str) -> list[LangText]:
-        return [LangText(_string(e), e.get(XML_LANG)) for e in _all(el, name, CONTACT_NS)]
+    k = _Kids(el)
 
-    gender = _text(el, "person-gender", CONTACT_NS)
+    def texts(name: str) -> list[LangText]:
+        return [LangText(_string(e), e.get(XML_LANG)) for e in k.all(name, CONTACT_NS)]
+
+    gender = k.text("person-gender", CONTACT_NS)
     return Contact(
         names=texts("contact-name"),
         given_names=texts("person-given-names"),
         family_names=texts("person-family-name"),
         gender=int(gender) if gender is not None else None,
-        phones=[_parse_phone(p) for p in _all(el, "phone-number", PHONE_NS)],
-        faxes=[_parse_phone(p) for p in _all(el, "fax-number", PHONE_NS)],
-        emails=[_string(e) for e in _all(el, "email", CONTACT_NS)],
+        phones=[_parse_phone(p) for p in k.all("phone-number", PHONE_NS)],
+        faxes=[_parse_phone(p) for p in k.all("fax-number", PHONE_NS)],
+        emails=[_string(e) for e in k.all("email", CONTACT_NS)],
         addresses=[_fragment(a) for a in el.iterchildren(*_ADDRESS_TAGS)],
         role_descriptions=texts("role-description"),
     )
 
 
 def _parse_phone(el: etree._Element) -> PhoneNumber:
+    k = _Kids(el)
     return PhoneNumber(
-        e164=_text(el, "e164", PHONE_NS),
-        ext=_text(el, "ext", PHONE_NS),
-        other_format=_text(el, "other-format", PHONE_NS),
+        e164=k.text("e164", PHONE_NS),
+        ext=k.text("ext", PHONE_NS),
+        other_format=k.text("other-format", PHONE_NS),
     )
 
 
@@ -497,7 +505,31 @@ def _one(el: etree._Element, name: str, ns: str = IIA_NS) -> etree._Element | No
 
 
 def _string(el: etree._Element) -> str:
-    return "".join(el.itertext())
+    # A leaf's text is its string value; only mixed content needs the walk.
+    return (el.text or "") if len(el) == 0 else "".join(el.itertext())
+
+
+class _Kids:
+    """An element's children by tag, indexed once: documents of thousands of IIAs look up
+    every child of every element, which iterating the children each time made quadratic."""
+
+    __slots__ = ("_by_tag",)
+
+    def __init__(self, el: etree._Element) -> None:
+        self._by_tag: dict[str, list[etree._Element]] = {}
+        for child in el.iterchildren(etree.Element):
+            self._by_tag.setdefault(child.tag, []).append(child)
+
+    def all(self, name: str, ns: str = IIA_NS) -> list[etree._Element]:
+        return self._by_tag.get(f"{{{ns}}}{name}", [])
+
+    def one(self, name: str, ns: str = IIA_NS) -> etree._Element | None:
+        found = self._by_tag.get(f"{{{ns}}}{name}")
+        return found[0] if found else None
+
+    def text(self, name: str, ns: str = IIA_NS) -> str | None:
+        child = self.one(name, ns)
+        return _string(child) if child is not None else None
 
 
 def _text(el: etree._Element, name: str, ns: str = IIA_NS) -> str | None:
