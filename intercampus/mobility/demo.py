@@ -34,7 +34,6 @@ from django_scopes import scopes_disabled
 from intercampus.accounts.choices import RoleKind
 from intercampus.accounts.models import Role, User
 from intercampus.institutions.models import Institution
-from intercampus.lib.apportion import apportion
 from intercampus.mobility import isced
 from intercampus.mobility.choices import (
     ApplicationState,
@@ -609,24 +608,10 @@ class _Loader:
             closes_at=_local(today + datetime.timedelta(days=closes), 23, 59, zone),
             **fields,
         )
-        places = call_services.places_derive(actor=actor, call=call)
-        self._share_seats(actor, places)
+        # Places of a condition with several subject areas share its seats.
+        call_services.places_derive(actor=actor, call=call)
         call = call_services.call_publish(actor=actor, call=call)
         return call, True
-
-    def _share_seats(self, actor: User | None, places: list[Place]) -> None:
-        """A condition with several subject areas gives a place per area, each offering all
-        of its seats; share them out as the office would, so the call offers no more."""
-        by_condition: dict[int, list[Place]] = {}
-        for place in places:
-            by_condition.setdefault(place.condition_id, []).append(place)
-        for group in by_condition.values():
-            if len(group) < 2:
-                continue
-            shares = apportion(group[0].seats, [1] * len(group))
-            for place, seats in zip(group, shares, strict=True):
-                if place.seats != seats:
-                    call_services.place_update(actor=actor, place=place, seats=seats)
 
     def _places(self, call: Call) -> dict[tuple[str, str], Place]:
         return {(p.host_hei_id, p.subject_area): p for p in call.places.select_related("host")}

@@ -206,7 +206,7 @@ class ProjectOut(Schema):
         return obj.consortium.slug if obj.consortium_id else None
 
 
-class PartnerOut(Schema):
+class ProjectPartnerOut(Schema):
     uuid: uuid.UUID
     institution: str | None = Field(description="SCHAC code, for an institution on the platform")
     name: str
@@ -237,7 +237,7 @@ class OutputOut(Schema):
 class ProjectDetailOut(ProjectOut):
     grant_reference: str
     description: str
-    partners: list[PartnerOut]
+    partners: list[ProjectPartnerOut]
     outputs: list[OutputOut]
 
     @staticmethod

@@ -287,8 +287,10 @@ def test_the_command_serves_the_site_on_the_given_host_and_port(monkeypatch):
         calls.append((name, args, options))
 
     monkeypatch.setattr(demo, "call_command", fake_call_command)
+    # The demo server runs the queued background tasks (buddy matching...) in a thread.
+    monkeypatch.setattr(demo, "start_demo_worker", lambda: calls.append(("worker", (), {})))
     call_command("demo", "--port", "8123", "--host", "localhost", stdout=io.StringIO())
-    assert [name for name, _, _ in calls] == ["migrate", "runserver"]
+    assert [name for name, _, _ in calls] == ["migrate", "worker", "runserver"]
     name, args, options = calls[-1]
     assert args == ("localhost:8123",)
     assert options["use_reloader"] is False

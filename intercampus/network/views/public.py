@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from intercampus.core.limits import BoundedTextFormMixin
 from intercampus.institutions.choices import HeadcountCategory
 from intercampus.network import selectors
 from intercampus.network.models import Consortium
@@ -60,7 +61,7 @@ def consortium_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "network/consortium_detail.html", _consortium_context(consortium))
 
 
-class InstitutionSearchForm(forms.Form):
+class InstitutionSearchForm(BoundedTextFormMixin, forms.Form):
     """The search box and country filter of the institution directory."""
 
     q = forms.CharField(
