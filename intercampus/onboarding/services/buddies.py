@@ -26,7 +26,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
@@ -732,20 +732,31 @@ def match_after_commit(*, programme: BuddyProgramme, actor: Any, trigger: str) -
     actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
 
     def queue() -> None:
-        now = current_time()
-        with scopes_disabled():
-            marked = (
-                BuddyProgramme.objects.filter(uuid=programme_uuid)
-                .filter(
-                    Q(matching_queued_at__isnull=True)
-                    | Q(matching_queued_at__lt=now - QUEUED_RUN_EXPIRES)
-                )
-                .update(matching_queued_at=now)
-            )
-        if marked:
+        if _mark_queued(programme_uuid):
             _enqueue_matching(programme_uuid, actor_id, trigger)
 
     transaction.on_commit(queue)
+
+
+def _mark_queued(programme_uuid: str) -> bool:
+    """Mark the programme as having a run queued; False when one waits already (and has not
+    been waiting too long to be trusted). A run in progress holds the row: the request does
+    not wait for it, and queues a run to follow it."""
+    now = current_time()
+    with transaction.atomic(), scopes_disabled():
+        found = BuddyProgramme.objects.filter(uuid=programme_uuid)
+        if connection.features.has_select_for_update_skip_locked:
+            found = found.select_for_update(skip_locked=True)
+        else:
+            found = found.select_for_update()
+        row = found.values_list("pk", "matching_queued_at").first()
+        if row is None:
+            return True  # being matched right now (or deleted): the worker sorts it out
+        pk, waiting = row
+        if waiting is not None and now - waiting < QUEUED_RUN_EXPIRES:
+            return False
+        BuddyProgramme.objects.filter(pk=pk).update(matching_queued_at=now)
+        return True
 
 
 def _enqueue_matching(programme_uuid: str, actor_id: int | None, trigger: str) -> None:
