@@ -5,9 +5,9 @@ Matching is the pure module ``onboarding.matching``: ``matching_run`` builds its
 stored profiles (the languages spoken at B1 or better; dates as day numbers), keeps every
 proposed and accepted pair fixed, so that late arrivals go into the capacity left and nobody
 moves, and stores the new pairs with the parts of their score. A sign-up of a newcomer (or
-buddy) and a decline queue a run for the task worker (``tasks.match_buddies``; never inside
-the web request, and at most one waiting per programme); staff run it on demand from the
-staff page, the API and ``intercampus match_buddies``.
+buddy), a decline and the staff's request (page, API) queue a run for the task worker
+(``tasks.match_buddies``; never inside the web request, and at most one waiting per
+programme); ``intercampus match_buddies`` runs it at once.
 
 Every service is keyword-only, atomic, runs in the host's scope and writes an audit entry
 (``onboarding.buddy_<thing>.<verb>``).
@@ -736,6 +736,24 @@ def match_after_commit(*, programme: BuddyProgramme, actor: Any, trigger: str) -
             _enqueue_matching(programme_uuid, actor_id, trigger)
 
     transaction.on_commit(queue)
+
+
+def matching_request(*, actor: Any, programme: BuddyProgramme) -> None:
+    """Staff ask for a matching run now (the staff page, the API): it is queued for the task
+    worker like the runs sign-ups queue (one waiting per programme), and audited. Raises
+    ServiceError (409) when the programme is not active."""
+    with transaction.atomic(), scope(institution=programme.institution):
+        if not programme.active:
+            raise ServiceError(
+                _("The programme is not active: activate it to run matching."), status=409
+            )
+        audit_log(
+            actor=actor,
+            action="onboarding.buddy_matching.requested",
+            obj=programme,
+            institution=programme.institution,
+        )
+        match_after_commit(programme=programme, actor=actor, trigger="staff")
 
 
 def _mark_queued(programme_uuid: str) -> bool:
