@@ -7,9 +7,10 @@ requires (ours first), cooperation conditions grouped in schema order, the ``iia
 computed over exactly what is served, and the result validated before it is returned.
 
 Values keep their lexical form where it feeds the hash: numbers are ``Decimal``/``int``
-parsed from the text, free texts are kept verbatim (no trimming). Not modelled: postal
-addresses inside contacts (a:street-address, a:mailing-address), which IIAs rarely carry and
-the platform does not use; they are dropped on parse.
+parsed from the text, free texts are kept verbatim (no trimming). Every element and attribute
+the schema allows is read and written back: postal addresses inside contacts
+(a:street-address, a:mailing-address), which the platform does not use, are kept as the XML
+fragments they were received as.
 """
 
 from __future__ import annotations
@@ -21,12 +22,14 @@ from enum import StrEnum
 
 from lxml import etree
 
-from .iia_hash import iia_hash
+from .iia_hash import IiaHashResult, hash_results_of_tree, iia_hash
 from .schemas import EwpXmlError, parse_xml, validate_element
 
 IIA_NS = "https://github.com/erasmus-without-paper/ewp-specs-api-iias/blob/stable-v7/endpoints/get-response.xsd"
 CONTACT_NS = "https://github.com/erasmus-without-paper/ewp-specs-types-contact/tree/stable-v1"
 PHONE_NS = "https://github.com/erasmus-without-paper/ewp-specs-types-phonenumber/tree/stable-v1"
+ADDRESS_NS = "https://github.com/erasmus-without-paper/ewp-specs-types-address/tree/stable-v1"
+_ADDRESS_TAGS = (f"{{{ADDRESS_NS}}}street-address", f"{{{ADDRESS_NS}}}mailing-address")
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 KIND = "iias-get-response"
 _NSMAP = {None: IIA_NS, "c": CONTACT_NS, "p": PHONE_NS}
@@ -76,7 +79,7 @@ class PhoneNumber:
 
 @dataclass
 class Contact:
-    """``c:Contact`` without postal addresses."""
+    """``c:Contact``; its postal addresses kept as serialized XML fragments, in order."""
 
     names: list[LangText]
     given_names: list[LangText] = field(default_factory=list)
@@ -85,6 +88,7 @@ class Contact:
     phones: list[PhoneNumber] = field(default_factory=list)
     faxes: list[PhoneNumber] = field(default_factory=list)
     emails: list[str] = field(default_factory=list)
+    addresses: list[str] = field(default_factory=list)
     role_descriptions: list[LangText] = field(default_factory=list)
 
 
@@ -167,6 +171,25 @@ def parse_get_response(xml: bytes | str) -> list[Iia]:
     Raises IiaXmlError naming the problem and its line when the document is not well-formed
     or not valid against the official schema.
     """
+    return [_parse_iia(e) for e in _all(_valid_root(xml), "iia")]
+
+
+def read_get_response(xml: bytes | str) -> list[tuple[Iia, IiaHashResult]]:
+    """:func:`parse_get_response`, each IIA with the ``iia-hash`` of its element as received,
+    the document parsed once (raises IiaXmlError likewise)."""
+    root = _valid_root(xml)
+    elements = _all(root, "iia")
+    hashes = hash_results_of_tree(root)
+    return [(_parse_iia(e), h) for e, h in zip(elements, hashes, strict=True)]
+
+
+def count_valid_iias(xml: bytes | str) -> int:
+    """The number of IIAs of a get response after checking it against the schema (fast:
+    libxml2 only, nothing read into Python); raises IiaXmlError like :func:`parse_get_response`."""
+    return sum(1 for _ in _valid_root(xml).iterchildren(f"{{{IIA_NS}}}iia"))
+
+
+def _valid_root(xml: bytes | str) -> etree._Element:
     try:
         root = parse_xml(xml)
     except EwpXmlError as exc:
@@ -174,7 +197,7 @@ def parse_get_response(xml: bytes | str) -> list[Iia]:
     problems = validate_element(root, KIND)
     if problems:
         raise IiaXmlError("IIAs get response is not valid against the v7 schema", problems)
-    return [_parse_iia(e) for e in _all(root, "iia")]
+    return root
 
 
 def _parse_iia(el: etree._Element) -> Iia:
@@ -266,6 +289,7 @@ def _parse_contact(el: etree._Element) -> Contact:
         phones=[_parse_phone(p) for p in _all(el, "phone-number", PHONE_NS)],
         faxes=[_parse_phone(p) for p in _all(el, "fax-number", PHONE_NS)],
         emails=[_string(e) for e in _all(el, "email", CONTACT_NS)],
+        addresses=[_fragment(a) for a in el.iterchildren(*_ADDRESS_TAGS)],
         role_descriptions=texts("role-description"),
     )
 
@@ -427,6 +451,8 @@ def _build_contact(el: etree._Element, contact: Contact) -> None:
             _build_phone(_sub(el, name, ns=PHONE_NS), phone)
     for email in contact.emails:
         _sub(el, "email", email, ns=CONTACT_NS)
+    for address in contact.addresses:
+        el.append(_unfragment(address))
     texts("role-description", contact.role_descriptions)
 
 
@@ -437,6 +463,25 @@ def _build_phone(el: etree._Element, phone: PhoneNumber) -> None:
 
 
 # --- small helpers --------------------------------------------------------------------------
+
+
+def _fragment(el: etree._Element) -> str:
+    """An element kept as received, namespaces declared on itself (readable on its own)."""
+    copy = etree.fromstring(etree.tostring(el, with_tail=False))
+    # The copy inherits every namespace in scope; keep only those it uses.
+    etree.cleanup_namespaces(copy)
+    # Addresses have element-only content: whitespace between elements is layout.
+    for element in copy.iter(etree.Element):
+        if len(element) and element.text is not None and not element.text.strip():
+            element.text = None
+        if element is not copy and element.tail is not None and not element.tail.strip():
+            element.tail = None
+    return etree.tostring(copy, encoding="unicode")
+
+
+def _unfragment(text: str) -> etree._Element:
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    return etree.fromstring(text.encode("utf-8"), parser=parser)
 
 
 def _elements(el: etree._Element) -> list[etree._Element]:

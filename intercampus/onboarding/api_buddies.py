@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import WithJsonSchema
 
 from intercampus.core.api_auth import AUTH, acting_at
 from intercampus.core.api_errors import InputSchema, IsoDate
@@ -79,8 +80,15 @@ class ProgrammeIn(InputSchema):
     active: bool = True
 
 
+# Described inline: the mobility app's CefrLevel has the same name, and the OpenAPI document
+# has one component per name.
+BuddyLevel = Annotated[
+    CefrLevel, WithJsonSchema({"type": "string", "enum": list(CefrLevel.values)})
+]
+
+
 class ParticipantIn(InputSchema):
-    languages: dict[str, CefrLevel] = Field(
+    languages: dict[str, BuddyLevel] = Field(
         description='Language code to CEFR level, e.g. {"sv": "NS", "en": "C1", "de": "B1"} '
         "(NS: native speaker, the best level); only B1 and up count for matching",
         max_length=10,
@@ -133,7 +141,7 @@ class MyProfilesOut(Schema):
     newcomer: list[NewcomerProfileOut]
 
 
-class PersonOut(Schema):
+class BuddyPersonOut(Schema):
     name: str
     email: str
 
@@ -156,8 +164,8 @@ class MatchOut(Schema):
     uuid: uuid.UUID
     programme: uuid.UUID
     status: MatchStatus
-    buddy: PersonOut
-    newcomer: PersonOut
+    buddy: BuddyPersonOut
+    newcomer: BuddyPersonOut
     arrival_date: datetime.date
     score: ScoreOut
     shared_languages: list[str]
@@ -197,7 +205,7 @@ class CheckInOut(Schema):
     note: str
 
 
-class RunQueuedOut(Schema):
+class MatchingRunQueuedOut(Schema):
     queued: bool = Field(description="A matching run is queued for the task worker")
     detail: str
 
@@ -457,7 +465,7 @@ def programme_create(request: HttpRequest, schac: str, payload: ProgrammeIn) -> 
 
 @router.post(
     "/institutions/{schac}/buddy-programmes/{programme}/matching-runs",
-    response={202: RunQueuedOut},
+    response={202: MatchingRunQueuedOut},
     auth=AUTH,
     summary="Queue a matching run: newcomers without a buddy into the places left; no pair moves",
 )

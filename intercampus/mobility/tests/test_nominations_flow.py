@@ -12,6 +12,7 @@ from intercampus.core.models import AuditEntry, Notification
 from intercampus.core.services import ServiceError
 from intercampus.mobility.choices import ApplicationState, NominationStatus
 from intercampus.mobility.models import Application, Nomination
+from intercampus.mobility.selectors.calls import over_offered_conditions
 from intercampus.mobility.services import nominations as services
 from intercampus.mobility.tests import test_nominations_factories as f
 
@@ -230,6 +231,19 @@ def test_the_anchor_is_the_earliest_term_of_the_call():
     assert services.anchor_date_for(Call()) == datetime.date(2027, 9, 1)
     Call.terms = []
     assert services.anchor_date_for(Call()) == datetime.date(2027, 9, 1)
+
+
+def test_a_calls_own_nominations_do_not_make_its_places_look_over_offered(world):
+    call, place, first = f.kth_placed(world, score="70")
+    f.placed(call, place, f.named_student(world.kth, "Bo", "Ek"), score="90")
+    # The agreement has 2 mobilities a year from KTH to TPU; the place offers both.
+    services.nominations_create_for_call(actor=world.kth_officer, call=call)
+    with scopes_disabled():
+        assert over_offered_conditions(call) == []
+        # Another call of the same year offering the same seats again is over-offered.
+        other, _place = f.call_with_place(world.kth, place.condition.agreement, title="Again")
+        [item] = over_offered_conditions(other)
+    assert (item.offered, item.left) == (2, 0)
 
 
 def test_a_call_year_that_is_no_academic_year_starts_no_journey_but_the_acceptance_stands(

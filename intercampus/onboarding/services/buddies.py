@@ -32,6 +32,7 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django_scopes import scope, scopes_disabled
 
 from intercampus.core.audit import audit_log, snapshot
@@ -699,20 +700,20 @@ def _tell_matched(created: list[BuddyMatch]) -> None:
         notify_person(
             user=newcomer,
             kind="onboarding.buddy_match.proposed",
-            text=lambda b=buddy: _(
-                "You have a buddy: {name}. See why we matched you, and accept."
-            ).format(name=b.get_full_name() or b.email),
+            message=gettext_noop("You have a buddy: {name}. See why we matched you, and accept."),
+            params={"name": buddy.get_full_name() or buddy.email},
             link=link,
-            email_subject=lambda: _("You have a buddy"),
+            email_subject=gettext_noop("You have a buddy"),
         )
         notify_person(
             user=buddy,
             kind="onboarding.buddy_match.proposed",
-            text=lambda n=newcomer: _(
+            message=gettext_noop(
                 "A newcomer is matched with you: {name}. Please accept or decline."
-            ).format(name=n.get_full_name() or n.email),
+            ),
+            params={"name": newcomer.get_full_name() or newcomer.email},
             link=link,
-            email_subject=lambda: _("A newcomer is matched with you"),
+            email_subject=gettext_noop("A newcomer is matched with you"),
         )
 
 
@@ -880,9 +881,8 @@ def match_accept(*, actor: Any, match: BuddyMatch) -> BuddyMatch:
         notify_person(
             user=other,
             kind="onboarding.buddy_match.accepted",
-            text=lambda: _("{name} accepted your buddy match.").format(
-                name=actor.get_full_name() or actor.email
-            ),
+            message=gettext_noop("{name} accepted your buddy match."),
+            params={"name": actor.get_full_name() or actor.email},
             link=my_buddy_url(),
         )
         return locked
@@ -927,10 +927,10 @@ def match_decline(*, actor: Any, match: BuddyMatch, reason: str = "") -> BuddyMa
         notify_person(
             user=other,
             kind="onboarding.buddy_match.declined",
-            text=lambda: (
-                _("Your buddy match was declined; we look for another match.")
+            message=(
+                gettext_noop("Your buddy match was declined; we look for another match.")
                 if side == "buddy"
-                else _("The newcomer declined the buddy match; your slot is free again.")
+                else gettext_noop("The newcomer declined the buddy match; your slot is free again.")
             ),
             link=my_buddy_url(),
         )
