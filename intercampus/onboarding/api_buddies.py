@@ -205,16 +205,9 @@ class CheckInOut(Schema):
     note: str
 
 
-class MatchingRunOut(Schema):
-    run: uuid.UUID
-    algorithm_version: str
-    waiting: int = Field(description="Newcomers without a buddy before the run")
-    matched: int = Field(description="Of them, matched by this run")
-    unmatched: int
-    kept: int = Field(description="Proposed and accepted pairs, kept as they were")
-    buddies: int
-    capacity_left: int
-    total_score: int
+class MatchingRunQueuedOut(Schema):
+    queued: bool = Field(description="A matching run is queued for the task worker")
+    detail: str
 
 
 class MatchFilters(Schema):
@@ -472,15 +465,21 @@ def programme_create(request: HttpRequest, schac: str, payload: ProgrammeIn) -> 
 
 @router.post(
     "/institutions/{schac}/buddy-programmes/{programme}/matching-runs",
-    response={201: MatchingRunOut},
+    response={202: MatchingRunQueuedOut},
     auth=AUTH,
-    summary="Run matching: newcomers without a buddy into the places left; no pair moves",
+    summary="Queue a matching run: newcomers without a buddy into the places left; no pair moves",
 )
 def matching_run(request: HttpRequest, schac: str, programme: uuid.UUID) -> Status:
     with acting_at(request, schac, MANAGE) as acting:
         found = selectors.get_programme(acting.institution, programme)
-        stats = services.matching_run(actor=acting.user, programme=found, trigger="api")
-        return Status(201, stats.as_dict())
+        services.matching_request(actor=acting.user, programme=found)
+        return Status(
+            202,
+            {
+                "queued": True,
+                "detail": _("Matching is queued; list the matches once it has run."),
+            },
+        )
 
 
 @router.get(

@@ -5,9 +5,9 @@ Matching is the pure module ``onboarding.matching``: ``matching_run`` builds its
 stored profiles (the languages spoken at B1 or better; dates as day numbers), keeps every
 proposed and accepted pair fixed, so that late arrivals go into the capacity left and nobody
 moves, and stores the new pairs with the parts of their score. A sign-up of a newcomer (or
-buddy) and a decline queue a run for the task worker (``tasks.match_buddies``; never inside
-the web request, and at most one waiting per programme); staff run it on demand from the
-staff page, the API and ``intercampus match_buddies``.
+buddy), a decline and the staff's request (page, API) queue a run for the task worker
+(``tasks.match_buddies``; never inside the web request, and at most one waiting per
+programme); ``intercampus match_buddies`` runs it at once.
 
 Every service is keyword-only, atomic, runs in the host's scope and writes an audit entry
 (``onboarding.buddy_<thing>.<verb>``).
@@ -26,7 +26,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
@@ -733,20 +733,49 @@ def match_after_commit(*, programme: BuddyProgramme, actor: Any, trigger: str) -
     actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
 
     def queue() -> None:
-        now = current_time()
-        with scopes_disabled():
-            marked = (
-                BuddyProgramme.objects.filter(uuid=programme_uuid)
-                .filter(
-                    Q(matching_queued_at__isnull=True)
-                    | Q(matching_queued_at__lt=now - QUEUED_RUN_EXPIRES)
-                )
-                .update(matching_queued_at=now)
-            )
-        if marked:
+        if _mark_queued(programme_uuid):
             _enqueue_matching(programme_uuid, actor_id, trigger)
 
     transaction.on_commit(queue)
+
+
+def matching_request(*, actor: Any, programme: BuddyProgramme) -> None:
+    """Staff ask for a matching run now (the staff page, the API): it is queued for the task
+    worker like the runs sign-ups queue (one waiting per programme), and audited. Raises
+    ServiceError (409) when the programme is not active."""
+    with transaction.atomic(), scope(institution=programme.institution):
+        if not programme.active:
+            raise ServiceError(
+                _("The programme is not active: activate it to run matching."), status=409
+            )
+        audit_log(
+            actor=actor,
+            action="onboarding.buddy_matching.requested",
+            obj=programme,
+            institution=programme.institution,
+        )
+        match_after_commit(programme=programme, actor=actor, trigger="staff")
+
+
+def _mark_queued(programme_uuid: str) -> bool:
+    """Mark the programme as having a run queued; False when one waits already (and has not
+    been waiting too long to be trusted). A run in progress holds the row: the request does
+    not wait for it, and queues a run to follow it."""
+    now = current_time()
+    with transaction.atomic(), scopes_disabled():
+        found = BuddyProgramme.objects.filter(uuid=programme_uuid)
+        if connection.features.has_select_for_update_skip_locked:
+            found = found.select_for_update(skip_locked=True)
+        else:
+            found = found.select_for_update()
+        row = found.values_list("pk", "matching_queued_at").first()
+        if row is None:
+            return True  # being matched right now (or deleted): the worker sorts it out
+        pk, waiting = row
+        if waiting is not None and now - waiting < QUEUED_RUN_EXPIRES:
+            return False
+        BuddyProgramme.objects.filter(pk=pk).update(matching_queued_at=now)
+        return True
 
 
 def _enqueue_matching(programme_uuid: str, actor_id: int | None, trigger: str) -> None:

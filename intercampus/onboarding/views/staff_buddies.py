@@ -144,19 +144,20 @@ def programme_detail(request: HttpRequest, programme: uuid.UUID) -> HttpResponse
 @staff_view(MANAGE)
 @require_POST
 def run(request: HttpRequest, programme: uuid.UUID) -> HttpResponse:
-    """Run matching now. With htmx, answers the run panel with the figures; otherwise
-    redirects to the programme with a message."""
+    """Queue a matching run (never run inside the request). With htmx, answers the run panel
+    saying so; otherwise redirects to the programme with a message."""
     found = selectors.get_programme(request.institution, programme)
-    stats = error = None
+    error = None
     try:
-        stats = services.matching_run(actor=request.user, programme=found, trigger="staff")
+        services.matching_request(actor=request.user, programme=found)
     except ServiceError as refused:
         error = refused.message
     if getattr(request, "htmx", False):
+        found.refresh_from_db(fields=["matching_queued_at"])
         return _render(
             request,
             "_run_panel.html",
-            {"programme": found, "stats": stats, "error": error},
+            {"programme": found, "queued": error is None, "error": error},
         )
     if error:
         messages.error(request, error)
@@ -164,8 +165,9 @@ def run(request: HttpRequest, programme: uuid.UUID) -> HttpResponse:
         messages.success(
             request,
             _(
-                "Matching ran: {matched} of {waiting} newcomers without a buddy are matched now."
-            ).format(matched=stats.matched, waiting=stats.waiting),
+                "Matching is queued: it runs in the background, and the new pairs appear "
+                "here once it has run."
+            ),
         )
     return redirect(_url(request, "buddy_programme", programme=found.uuid))
 
