@@ -6,17 +6,30 @@ unsafe methods) or ``Authorization: Bearer ic_...`` (a token from ``POST /api/v1
 Every error is a 4xx JSON body ``{"detail": "..."}``: see ``core/api_errors.py``.
 """
 
+from typing import Any
+
 from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
 
 from intercampus.core.api_auth import me_router
-from intercampus.core.api_errors import install_error_handlers
+from intercampus.core.api_errors import document_error_responses, install_error_handlers
 from intercampus.events.api import router as events_router
 from intercampus.institutions.api import router as institutions_router
 from intercampus.mobility.api import router as mobility_router
 from intercampus.network.api import router as network_router
 from intercampus.onboarding.api import router as onboarding_router
 
-api = NinjaAPI(
+
+class IntercampusAPI(NinjaAPI):
+    """The API whose OpenAPI document also lists the 4xx answers of every operation."""
+
+    def get_openapi_schema(self, **kwargs: Any) -> OpenAPISchema:
+        schema = super().get_openapi_schema(**kwargs)
+        document_error_responses(schema)
+        return schema
+
+
+api = IntercampusAPI(
     title="Intercampus API",
     version="1.0.0",
     description=(

@@ -69,6 +69,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # NUL characters (PostgreSQL refuses them) and bodies over the limit: 400/404/413 at once.
+    "intercampus.core.bad_requests.RefuseBadRequestsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -138,8 +140,24 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="optional")
 ACCOUNT_LOGOUT_ON_GET = False
+# Sign-in throttling (allauth), counted in the shared cache so that every worker process and
+# host sees the same counts. Failures are limited per account *and address* (a guesser is
+# stopped after 5 tries, the owner elsewhere is not locked out) and per address (300 failures
+# in 5 minutes: far above what a campus behind one NAT address produces, far below a
+# password-spraying run). Attempts, successful or not, per address: 300 a minute.
+ACCOUNT_RATE_LIMITS = {
+    "login": "300/m/ip",
+    "login_failed": "300/5m/ip,5/5m/key",
+}
+# How many reverse proxies in front of the site append to X-Forwarded-For (the README's nginx
+# is one). 0 (the default) uses the connection's address: right without a proxy, but behind
+# one every client would share the proxy's address and its limits.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ACCOUNT_SESSION_REMEMBER = None
 LOGIN_URL = "account_login"
+# The adapter sends each person to their start page (LOGIN_REDIRECT_URL is only its fallback)
+# and counts failed sign-ins per account and address.
+ACCOUNT_ADAPTER = "intercampus.accounts.adapter.AccountAdapter"
 LOGIN_REDIRECT_URL = "me:home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "network:home"
 
@@ -153,6 +171,8 @@ LANGUAGES = [
     ("zh-hans", _("Simplified Chinese")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date format per language, 24-hour clock (see intercampus/formats).
+FORMAT_MODULE_PATH = ["intercampus.formats"]
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True
@@ -183,6 +203,12 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Intercampus <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Cache ----------------------------------------------------------------------------------
+# Shared by every process: sign-in throttling must not multiply with the number of workers.
+# The database cache needs no extra server; its table is made after each migrate
+# (core/apps.py). CACHE_URL=redis://... selects Redis where there is one.
+CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://intercampus_cache")}
 
 # --- Background tasks -----------------------------------------------------------------------
 TASKS = {
@@ -219,13 +245,27 @@ INTERCAMPUS_DEFAULT_CONSORTIUM = env.str("INTERCAMPUS_DEFAULT_CONSORTIUM", defau
 NINJA_PAGINATION_PER_PAGE = 50
 
 
+def _weak_secret(key: str) -> bool:
+    """Whether ``key`` cannot be a random secret: short, the development key, made of few
+    characters, or one short pattern repeated ("abcdef" ten times is 60 characters)."""
+    if len(key) < 50 or key == DEVELOPMENT_SECRET_KEY or len(set(key)) < 16:
+        return True
+    return any(
+        key == (key[:period] * (len(key) // period + 1))[: len(key)]
+        for period in range(1, len(key) // 2 + 1)
+    )
+
+
 def _refuse_unsafe_production() -> None:
     """Stop the process at start when production mode is asked for with an unsafe setting."""
     problems = []
     if DEBUG:
         problems.append("DEBUG must be false in production.")
-    if len(SECRET_KEY) < 50 or SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(set(SECRET_KEY)) < 5:
-        problems.append("SECRET_KEY must be set to a random value of at least 50 characters.")
+    if _weak_secret(SECRET_KEY):
+        problems.append(
+            "SECRET_KEY must be set to a random value of at least 50 characters "
+            '(python3 -c "import secrets; print(secrets.token_urlsafe(50))").'
+        )
     if not SITE_URL.startswith("https://"):
         problems.append("SITE_URL must be the https:// address of the site, for links in e-mails.")
     if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:

@@ -13,6 +13,7 @@ raised                                                 status  body
 ``ServiceError``                                       .status ``detail`` + ``field``
 ``IntegrityError``                                     409     ``{"detail": ...}``
 ``HttpError`` (malformed JSON, CSRF)                   its     ``{"detail": ...}``
+``RequestDataTooBig``                                  413     ``{"detail": ...}``
 =====================================================  ======  ==============================
 
 Input schemas derive from :class:`InputSchema`, which refuses unknown fields, and use
@@ -25,16 +26,17 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Schema
+from ninja import Field, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import BeforeValidator, ConfigDict
 
+from intercampus.core.bad_requests import too_large_detail
 from intercampus.core.limits import TEXT_MAX_LENGTH
 from intercampus.core.services import ServiceError
 
@@ -123,6 +125,85 @@ def django_validation_errors(exc: DjangoValidationError) -> list[dict[str, Any]]
     return [{"loc": ["body", "payload"], "msg": str(m), "type": "invalid"} for m in exc.messages]
 
 
+# --- The error bodies in the OpenAPI document ------------------------------------------------
+
+
+class FieldErrorOut(Schema):
+    loc: list[str | int] = Field(description='Where: e.g. ["body", "payload", "since"]')
+    msg: str
+    type: str
+
+
+class ErrorOut(Schema):
+    """Every 4xx answer of the API."""
+
+    detail: str = Field(description="What went wrong, in the caller's language")
+    field: str | None = Field(None, description="The field a rule refused, when there is one")
+
+
+class ValidationErrorOut(ErrorOut):
+    """A 422 answer: the fields that were refused, one by one."""
+
+    errors: list[FieldErrorOut] = Field(default_factory=list)
+
+
+_ERROR_DESCRIPTIONS = {
+    400: "Malformed request: invalid JSON, a NUL character, or a rule refused it",
+    401: "Not signed in, or the API token is unknown, revoked or expired",
+    403: "Signed in, but the role does not allow this (or the CSRF check failed)",
+    404: "Not found, or not visible to the caller",
+    409: "Conflicts with the current state of a record",
+    413: "The request body is larger than the limit",
+    422: "Invalid input: the fields named in errors",
+}
+_WRITES = {"post", "put", "patch", "delete"}
+
+
+def _error_codes(method: str, operation: dict[str, Any]) -> list[int]:
+    """The 4xx answers an operation can give, told from what it takes (see the table above)."""
+    parameters = operation.get("parameters", [])
+    codes = [400]
+    if operation.get("security"):
+        codes += [401, 403]
+    if any(p["in"] == "path" or p["name"] == "as" for p in parameters) or operation.get("security"):
+        codes.append(404)
+    if method in _WRITES:
+        codes.append(409)
+    if "requestBody" in operation:
+        codes.append(413)
+    if parameters or "requestBody" in operation:
+        codes.append(422)
+    return codes
+
+
+def document_error_responses(schema: dict[str, Any]) -> None:
+    """Add the 4xx answers that every operation can give to an OpenAPI document, in place.
+
+    They come from the exception handlers above and from RefuseBadRequestsMiddleware, not from
+    the endpoints' ``response=``, so ninja does not know them; declaring them per endpoint
+    would also change the status ninja gives to a view's plain return value.
+    """
+    components = schema["components"]["schemas"]
+    for model in (FieldErrorOut, ErrorOut, ValidationErrorOut):
+        definition = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        definition.pop("$defs", None)
+        components[model.__name__] = definition
+    for path in schema["paths"].values():
+        for method, operation in path.items():
+            responses = operation["responses"]
+            for code in _error_codes(method, operation):
+                body = "ValidationErrorOut" if code == 422 else "ErrorOut"
+                responses.setdefault(
+                    code,
+                    {
+                        "description": _ERROR_DESCRIPTIONS[code],
+                        "content": {
+                            "application/json": {"schema": {"$ref": f"#/components/schemas/{body}"}}
+                        },
+                    },
+                )
+
+
 def _json(api: NinjaAPI, request: HttpRequest, body: dict[str, Any], status: int) -> HttpResponse:
     return api.create_response(request, body, status=status)
 
@@ -167,6 +248,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def conflict(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
         detail = _("This conflicts with a record that already exists.")
         return _json(api, request, {"detail": detail}, 409)
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        # Bodies that are not JSON are read by ninja, past RefuseBadRequestsMiddleware.
+        return _json(api, request, {"detail": too_large_detail()}, 413)
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:

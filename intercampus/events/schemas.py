@@ -65,14 +65,14 @@ class EventDetailOut(EventOut):
     my_registration: RegistrationOut | None
 
 
-class PersonOut(Schema):
+class RegistrantOut(Schema):
     email: str
     name: str
 
 
 class StaffRegistrationOut(Schema):
     id: uuid.UUID
-    person: PersonOut
+    person: RegistrantOut
     status: StatusLiteral
     group: GroupLiteral
     arrival: int

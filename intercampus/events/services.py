@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django_scopes import scope, scopes_disabled
 
 from intercampus.core.audit import audit_log, snapshot
@@ -287,9 +288,8 @@ def _notify_promoted(registration: Registration) -> None:
     notify_person(
         user=registration.user,
         kind="events.registration.promoted",
-        text=lambda: _("You moved up from the waitlist: you have a seat at {event}.").format(
-            event=event.title
-        ),
+        message=gettext_noop("You moved up from the waitlist: you have a seat at {event}."),
+        params={"event": event.title},
         link=reverse("events:detail", kwargs={"event": event.uuid}),
     )
 

@@ -37,8 +37,8 @@ from intercampus.mobility.choices import ApplicationState, RunStatus
 from intercampus.mobility.models import AllocationRun, Application, Call
 from intercampus.mobility.schemas import (
     CallRefOut,
-    PersonOut,
     PlaceBriefOut,
+    StudentRefOut,
     as_float,
     place_brief,
 )
@@ -65,8 +65,9 @@ Why = Literal["below_cutoff", "lost_tiebreak", "no_seats", "seats_left"]
 class RunIn(InputSchema):
     early: StrictBool = Field(
         False,
-        description="The call is still open: allocate now anyway (students can no "
-        "longer submit once it has run)",
+        description="The call is still open: allocate now anyway. The run closes the call "
+        "at once (its closes_at becomes the moment of the run): students can no longer apply "
+        "or submit",
     )
 
 
@@ -84,7 +85,7 @@ class RunFields(Schema):
     published_at: datetime.datetime | None
 
 
-class RunOut(RunFields):
+class AllocationRunOut(RunFields):
     """A run of ``selectors.allocation.runs_of_call`` (without its inputs and results)."""
 
     @staticmethod
@@ -148,7 +149,7 @@ class RunChoiceOut(Schema):
 
 class RunApplicationOut(Schema):
     id: uuid.UUID
-    student: PersonOut | None
+    student: StudentRefOut | None
     state: ApplicationState | None = Field(description="The application's state now")
     score: float
     tiebreak: int
@@ -204,7 +205,7 @@ class StudentResultOut(Schema):
 
 
 def _run_row(run: AllocationRun) -> dict[str, Any]:
-    return RunOut.model_validate(run).model_dump()
+    return AllocationRunOut.model_validate(run).model_dump()
 
 
 def _run_detail(call: Call, run: AllocationRun) -> dict[str, Any]:
@@ -301,7 +302,9 @@ def _require_done(run: AllocationRun) -> None:
 # --- Staff: endpoints -----------------------------------------------------------------------
 
 
-@router.get(RUNS, response=list[RunOut], auth=AUTH, summary="The allocation runs of a call")
+@router.get(
+    RUNS, response=list[AllocationRunOut], auth=AUTH, summary="The allocation runs of a call"
+)
 @Page
 def run_list(request: HttpRequest, schac: str, call: uuid.UUID) -> Any:
     """Newest first, without their inputs and results."""

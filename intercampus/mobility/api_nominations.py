@@ -34,8 +34,8 @@ from intercampus.mobility.models import Nomination
 from intercampus.mobility.schemas import (
     CallRefOut,
     InstitutionRefOut,
-    PersonOut,
     PlaceBriefOut,
+    StudentRefOut,
     institution_ref,
     place_brief,
 )
@@ -74,7 +74,7 @@ class NominationOut(Schema):
     id: uuid.UUID
     application: uuid.UUID
     call: CallRefOut
-    student: PersonOut
+    student: StudentRefOut
     host: InstitutionRefOut
     place: PlaceBriefOut
     status: NominationStatus
@@ -105,7 +105,7 @@ class NominateIn(InputSchema):
 
 class RefusedOut(Schema):
     application: uuid.UUID
-    student: PersonOut
+    student: StudentRefOut
     reason: str
 
 

@@ -120,7 +120,7 @@ def as_float(value: Decimal | None) -> float | None:
 # --- Agreements: output ---------------------------------------------------------------------
 
 
-class PartnerOut(InstitutionRefOut):
+class AgreementPartnerOut(InstitutionRefOut):
     on_platform: bool = Field(description="False for a partner reached only through EWP")
 
 
@@ -185,7 +185,7 @@ class AgreementFields(Schema):
     id: uuid.UUID
     iia_id: str = Field(description="Our copy's EWP id")
     iia_code: str
-    partner: PartnerOut
+    partner: AgreementPartnerOut
     partner_iia_id: str = Field(description="The partner's id of its own copy, once linked")
     partner_iia_code: str
     status: AgreementStatus
@@ -444,7 +444,9 @@ class PlaceOut(PlaceBriefOut):
     agreement: AgreementRefOut
     condition: uuid.UUID
     seats_left: int = Field(
-        description="Mobilities per year the agreement has not used yet in the call's year"
+        description="The most seats this place may offer: the agreement's mobilities per year "
+        "in the call's year, less what other calls hold and the call's other places under the "
+        "same condition"
     )
 
 
@@ -560,13 +562,13 @@ class CallPatch(PatchSchema):
 
 
 class PlacePatch(InputSchema):
-    seats: StrictInt = Field(ge=0, description="At most what the agreement has left this year")
+    seats: StrictInt = Field(ge=0, description="At most the place's seats_left")
 
 
 # --- Applications ---------------------------------------------------------------------------
 
 
-class PersonOut(Schema):
+class StudentRefOut(Schema):
     email: str
     name: str
 
@@ -612,7 +614,7 @@ class ApplicationRowOut(Schema):
     """A row of ``selectors.applications.applications_of_call`` (student selected, counts)."""
 
     id: uuid.UUID
-    student: PersonOut
+    student: StudentRefOut
     state: ApplicationState
     submitted_at: datetime.datetime | None
     grade_average: float | None
@@ -642,7 +644,7 @@ class CallRefOut(Schema):
 class ApplicationDetailOut(Schema):
     id: uuid.UUID
     call: CallRefOut
-    student: PersonOut
+    student: StudentRefOut
     state: ApplicationState
     submitted_at: datetime.datetime | None
     saved_at: datetime.datetime

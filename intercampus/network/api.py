@@ -44,10 +44,10 @@ from intercampus.network.schemas import (
     OutputOut,
     OutputPatch,
     PartnerIn,
-    PartnerOut,
     ProjectDetailOut,
     ProjectIn,
     ProjectOut,
+    ProjectPartnerOut,
     ProjectPatch,
     WorkGroupDetailOut,
     WorkGroupIn,
@@ -131,6 +131,7 @@ def consortium_detail(request: HttpRequest, slug: str) -> dict[str, Any]:
         "associate_partners": partners,
         "totals": totals.as_dict(),
         "totals_year": totals.year,
+        "totals_years": totals.years,
         "work_groups": list(selectors.work_groups_of(consortium)),
     }
 
@@ -340,7 +341,9 @@ def project_update(request: HttpRequest, slug: str, payload: ProjectPatch, as_: 
     return selectors.get_project(slug)
 
 
-@router.post("/projects/{slug}/partners", response={201: PartnerOut}, auth=AUTH, tags=["projects"])
+@router.post(
+    "/projects/{slug}/partners", response={201: ProjectPartnerOut}, auth=AUTH, tags=["projects"]
+)
 def project_partner_create(request: HttpRequest, slug: str, payload: PartnerIn, as_: As = None):
     """Add a partner: an institution on the platform (SCHAC) or an outside organisation."""
     fields = payload.dict()

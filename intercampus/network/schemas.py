@@ -88,6 +88,11 @@ class TotalsOut(Schema):
     students: int
 
 
+class TotalsYearOut(Schema):
+    year: int
+    institutions: int = Field(description="How many institutions' latest figures are of this year")
+
+
 class WorkGroupSummaryOut(Schema):
     slug: str
     name: str
@@ -103,7 +108,15 @@ class ConsortiumDetailOut(ConsortiumOut):
     members: list[MemberOut]
     associate_partners: list[MemberOut]
     totals: TotalsOut
-    totals_year: int | None = Field(description="The latest year with headcounts, summed")
+    totals_year: int | None = Field(
+        description="The newest year in the totals; see totals_years for every year used"
+    )
+    totals_years: list[TotalsYearOut] = Field(
+        description=(
+            "Each institution is counted with the latest year it reported: how many "
+            "institutions each year's figures come from, newest year first"
+        )
+    )
     work_groups: list[WorkGroupSummaryOut]
 
 
@@ -193,7 +206,7 @@ class ProjectOut(Schema):
         return obj.consortium.slug if obj.consortium_id else None
 
 
-class PartnerOut(Schema):
+class ProjectPartnerOut(Schema):
     uuid: uuid.UUID
     institution: str | None = Field(description="SCHAC code, for an institution on the platform")
     name: str
@@ -224,7 +237,7 @@ class OutputOut(Schema):
 class ProjectDetailOut(ProjectOut):
     grant_reference: str
     description: str
-    partners: list[PartnerOut]
+    partners: list[ProjectPartnerOut]
     outputs: list[OutputOut]
 
     @staticmethod

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import WithJsonSchema
 
 from intercampus.core.api_auth import AUTH, acting_at
 from intercampus.core.api_errors import InputSchema, IsoDate
@@ -79,10 +80,17 @@ class ProgrammeIn(InputSchema):
     active: bool = True
 
 
+# Described inline: the mobility app's CefrLevel has the same name, and the OpenAPI document
+# has one component per name.
+BuddyLevel = Annotated[
+    CefrLevel, WithJsonSchema({"type": "string", "enum": list(CefrLevel.values)})
+]
+
+
 class ParticipantIn(InputSchema):
-    languages: dict[str, CefrLevel] = Field(
-        description='Language code to CEFR level, e.g. {"en": "C1", "de": "B1"}; only B1 '
-        "and up count for matching",
+    languages: dict[str, BuddyLevel] = Field(
+        description='Language code to CEFR level, e.g. {"sv": "NS", "en": "C1", "de": "B1"} '
+        "(NS: native speaker, the best level); only B1 and up count for matching",
         max_length=10,
     )
     faculty: uuid.UUID | None = Field(None, description="One of the host's units (UUID)")
@@ -122,6 +130,10 @@ class BuddyProfileOut(ProfileOut):
 class NewcomerProfileOut(ProfileOut):
     arrival_date: datetime.date
     journey: uuid.UUID | None
+    unmatched_reason: str = Field(
+        "", description="Why the newcomer has no buddy yet (in my sign-ups); empty with one"
+    )
+    matching_queued: bool = Field(False, description="A matching run of the programme is queued")
 
 
 class MyProfilesOut(Schema):
@@ -129,7 +141,7 @@ class MyProfilesOut(Schema):
     newcomer: list[NewcomerProfileOut]
 
 
-class PersonOut(Schema):
+class BuddyPersonOut(Schema):
     name: str
     email: str
 
@@ -152,8 +164,8 @@ class MatchOut(Schema):
     uuid: uuid.UUID
     programme: uuid.UUID
     status: MatchStatus
-    buddy: PersonOut
-    newcomer: PersonOut
+    buddy: BuddyPersonOut
+    newcomer: BuddyPersonOut
     arrival_date: datetime.date
     score: ScoreOut
     shared_languages: list[str]
@@ -193,7 +205,7 @@ class CheckInOut(Schema):
     note: str
 
 
-class RunOut(Schema):
+class MatchingRunOut(Schema):
     run: uuid.UUID
     algorithm_version: str
     waiting: int = Field(description="Newcomers without a buddy before the run")
@@ -256,6 +268,8 @@ def _profile_out(profile: BuddyProfile | NewcomerProfile) -> dict[str, Any]:
         data.update(
             arrival_date=profile.arrival_date,
             journey=profile.journey.uuid if profile.journey_id else None,
+            unmatched_reason=getattr(profile, "unmatched_reason", ""),
+            matching_queued=profile.programme.matching_queued_at is not None,
         )
     return data
 
@@ -331,6 +345,7 @@ def open_programmes(request: HttpRequest) -> list[dict]:
 @router.get("/me/buddy-profiles", response=MyProfilesOut, auth=AUTH, summary="My sign-ups")
 def my_profiles(request: HttpRequest) -> dict:
     mine = selectors.profiles_of(request.auth)
+    selectors.explain_my_waiting(mine)
     return {
         "buddy": [_profile_out(p) for p in mine.buddy],
         "newcomer": [_profile_out(p) for p in mine.newcomer],
@@ -457,7 +472,7 @@ def programme_create(request: HttpRequest, schac: str, payload: ProgrammeIn) -> 
 
 @router.post(
     "/institutions/{schac}/buddy-programmes/{programme}/matching-runs",
-    response={201: RunOut},
+    response={201: MatchingRunOut},
     auth=AUTH,
     summary="Run matching: newcomers without a buddy into the places left; no pair moves",
 )

@@ -183,6 +183,13 @@ class AgreementForm(BoundedTextFormMixin, forms.Form):
         list="partner-units",
         autocomplete="off",
     )
+    # Shown once a partner code is not known on the platform: a typo would otherwise create
+    # an agreement with an institution that does not exist.
+    partner_elsewhere = forms.BooleanField(
+        label=_("Yes, this partner is not on the platform: reach it through Erasmus Without Paper"),
+        required=False,
+        widget=forms.HiddenInput,
+    )
 
     def __init__(self, *args: Any, owner: Institution, with_partner: bool = True, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -197,7 +204,30 @@ class AgreementForm(BoundedTextFormMixin, forms.Form):
         )
         if not with_partner:
             del self.fields["partner_hei_id"]
-        self.order_fields(["partner_hei_id", "iia_code", "owner_ounit", "partner_ounit_id"])
+            del self.fields["partner_elsewhere"]
+        self.order_fields(
+            ["partner_hei_id", "partner_elsewhere", "iia_code", "owner_ounit", "partner_ounit_id"]
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        code = (cleaned.get("partner_hei_id") or "").strip().lower()
+        if "partner_elsewhere" not in self.fields or not code:
+            return cleaned
+        if (
+            not cleaned.get("partner_elsewhere")
+            and not Institution.objects.filter(schac__iexact=code).exists()
+        ):
+            self.fields["partner_elsewhere"].widget = forms.CheckboxInput()
+            self.add_error(
+                "partner_hei_id",
+                _(
+                    "No institution with the code {code} is known here. Check the code, or "
+                    "confirm below that this partner is not on the platform."
+                ).format(code=code),
+            )
+        cleaned.pop("partner_elsewhere", None)
+        return cleaned
 
     @staticmethod
     def initial_for(agreement: Agreement) -> dict[str, Any]:

@@ -195,6 +195,20 @@ def clean_draft(raw: dict[str, Any], places: Mapping[str, Place]) -> Draft:
     return draft
 
 
+def missing_for_submission(draft: Draft) -> dict[str, str]:
+    """What a draft still lacks to be submitted, every field at once (the service refuses an
+    incomplete application too, but one field at a time). Fields already marked invalid keep
+    their own message."""
+    missing: dict[str, str] = {}
+    if draft.fields.get("grade_average") is None and "grade_average" not in draft.errors:
+        missing["grade_average"] = str(_("Enter your grade average."))
+    if draft.fields.get("cycle") is None and "cycle" not in draft.errors:
+        missing["cycle"] = str(_("Choose your study cycle."))
+    if not any(draft.choice_rows):
+        missing["choices"] = str(_("Rank at least one place."))
+    return missing
+
+
 # --- Documents ----------------------------------------------------------------------------
 
 

@@ -331,6 +331,7 @@ def _incoming_detail(
         {
             "institution": request.institution,
             "item": selectors.incoming_view(nomination),
+            "arrival": services.arrival_of(nomination),
             "reject_form": reject_form or RejectForm(),
             "crumbs": _crumbs(
                 request, (_url(request, "nominations_incoming"), _("Incoming nominations"))

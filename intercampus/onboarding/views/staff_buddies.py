@@ -125,13 +125,17 @@ def programme_edit(request: HttpRequest, programme: uuid.UUID) -> HttpResponse:
 @require_GET
 def programme_detail(request: HttpRequest, programme: uuid.UUID) -> HttpResponse:
     found = selectors.get_programme(request.institution, programme)
+    unmatched = list(selectors.unmatched_newcomers(found)[:PER_PAGE])
+    selectors.why_unmatched(found, unmatched)
     return _render(
         request,
         "programme.html",
         {
             "programme": found,
             "kpis": selectors.programme_kpis(found),
-            "unmatched": list(selectors.unmatched_newcomers(found)[:PER_PAGE]),
+            "nominees": selectors.nominee_kpi(found),
+            "unmatched": unmatched,
+            "signup_problems": selectors.signup_problems(request.institution),
             "crumbs": _crumbs(request),
         },
     )
@@ -186,6 +190,7 @@ def buddies(request: HttpRequest, programme: uuid.UUID) -> HttpResponse:
 def newcomers(request: HttpRequest, programme: uuid.UUID) -> HttpResponse:
     found = selectors.get_programme(request.institution, programme)
     page = Paginator(selectors.newcomers_of(found), PER_PAGE).get_page(request.GET.get("page"))
+    selectors.why_unmatched(found, page.object_list)
     return _render(
         request,
         "newcomers.html",
