@@ -1,9 +1,11 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from intercampus.accounts.models import ApiToken, Role, User
 from intercampus.core.admin import AuditedModelAdmin
+from intercampus.core.audit import audit_log
 
 # Scopes: the whole admin site runs unscoped for operators (core/admin_site.py).
 
@@ -32,6 +34,14 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        # Django redirects once the new password is saved; the log names the change only.
+        if request.method == "POST" and response.status_code == 302:
+            user = self.get_object(request, unquote(id))
+            audit_log(actor=request.user, action="admin.user.password_changed", obj=user, after={})
+        return response
 
 
 @admin.register(Role)

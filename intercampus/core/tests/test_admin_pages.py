@@ -165,3 +165,18 @@ def test_an_operator_adds_a_work_group_audited(operator):
     assert response.status_code == 302, response.content.decode()[:2000]
     group = WorkGroup.objects.get(slug="operators")
     assert AuditEntry.objects.filter(action="admin.workgroup.created", object_id=str(group.pk))
+
+
+def test_an_operator_sets_a_password_audited_without_the_hash(operator):
+    from intercampus.core.models import AuditEntry
+
+    with scopes_disabled():
+        user = User.objects.get(email="student@kth.demo")
+    url = reverse("admin:auth_user_password_change", args=[user.pk])
+    new = "a-new-long-passphrase-42"
+    response = operator.post(url, {"password1": new, "password2": new, "usable_password": "true"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    user.refresh_from_db()
+    assert user.check_password(new)
+    entry = AuditEntry.objects.get(action="admin.user.password_changed", object_id=str(user.pk))
+    assert "password" not in (entry.after or {})
