@@ -5,6 +5,7 @@
 #   make test-postgres the same suite on PostgreSQL (POSTGRES_URL=postgres://...)
 #   make lint          ruff check and ruff format --check
 #   make format        ruff format and ruff check --fix
+#   make lock          pin the dependencies of pyproject.toml again into requirements/*.txt
 #   make messages      extract new messages into the four catalogues and compile them (needs gettext)
 #   make clean         remove .venv, caches and collected static files (keeps the database in var/)
 
@@ -18,11 +19,14 @@ PYTEST_ARGS ?=
 JOBS ?= auto
 
 BIN := $(VENV)/bin
+PIP := $(BIN)/pip --disable-pip-version-check
+LOCK := requirements/base.txt
+LOCK_TEST := requirements/test.txt
 # Stamps: the project is (re)installed only when pyproject.toml is newer than the last install.
 INSTALLED := $(VENV)/.installed
 INSTALLED_TEST := $(VENV)/.installed-test
 
-.PHONY: demo test test-postgres lint format messages clean help
+.PHONY: demo test test-postgres lint format messages lock clean help
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -66,11 +70,22 @@ $(BIN)/python:
 		echo "    sudo apt-get install python3-venv"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
-$(INSTALLED): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet --disable-pip-version-check -e .
+# Every machine installs the exact versions of the lock files (made by `make lock` from
+# pyproject.toml), then the project itself without resolving anything again.
+$(INSTALLED): pyproject.toml $(LOCK) | $(BIN)/python
+	$(PIP) install --quiet -r $(LOCK)
+	$(PIP) install --quiet --no-deps -e .
 	@touch $@
 
-# The test extras include the project itself, so this install also satisfies `make demo`.
-$(INSTALLED_TEST): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+# The test lock holds the runtime lock's versions too, so this install also satisfies `make demo`.
+$(INSTALLED_TEST): pyproject.toml $(LOCK_TEST) | $(BIN)/python
+	$(PIP) install --quiet -r $(LOCK_TEST)
+	$(PIP) install --quiet --no-deps -e .
 	@touch $@ $(INSTALLED)
+
+# After changing the dependencies in pyproject.toml: pin them again (pip-tools), commit both files.
+lock: | $(BIN)/python
+	$(PIP) install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --strip-extras --no-header --no-emit-index-url --no-emit-find-links --output-file $(LOCK) pyproject.toml
+	$(BIN)/pip-compile --quiet --strip-extras --no-header --no-emit-index-url --no-emit-find-links --extra test --constraint $(LOCK) \
+		--output-file $(LOCK_TEST) pyproject.toml
