@@ -141,7 +141,14 @@ AUTH_PASSWORD_VALIDATORS = [
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="optional")
+# Sign-up and password reset never tell whether an address has an account: allauth answers
+# "we sent you an e-mail" either way and writes to the owner. At sign-up this only holds when
+# verification is mandatory (an account that signs in at once would tell), hence the
+# production default; the demo keeps "optional" so its accounts sign in without mail.
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_VERIFICATION = env.str(
+    "ACCOUNT_EMAIL_VERIFICATION", default="mandatory" if PRODUCTION else "optional"
+)
 ACCOUNT_LOGOUT_ON_GET = False
 # Sign-in throttling (allauth), counted in the shared cache so that every worker process and
 # host sees the same counts. Failures are limited per account *and address* (a guesser is

@@ -149,3 +149,16 @@ def test_development_mode_needs_no_setting_at_all(tmp_path):
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "django.db.backends.sqlite3"]
+
+
+def test_production_signs_up_only_verified_addresses_so_accounts_stay_hidden(
+    safe_production_env,
+):
+    code = (
+        "import django; django.setup(); from allauth.account import app_settings as a; "
+        "print(a.EMAIL_VERIFICATION.value, a.PREVENT_ENUMERATION)"
+    )
+    result = run_python(["-c", code], safe_production_env)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["mandatory", "True"]
