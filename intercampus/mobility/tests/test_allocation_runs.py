@@ -437,3 +437,36 @@ def test_the_command_also_solves_an_instance_file(tmp_path):
     out = tmp_path / "out.json"
     call_command("allocate", "--instance", str(instance), "--out", str(out))
     assert json.loads(out.read_text()) == {"a": "x", "b": None}
+
+
+def test_a_mail_server_that_refuses_the_result_emails_fails_the_sending_loudly(
+    world, small, settings
+):
+    import smtplib
+
+    import pytest
+
+    done = services.allocation_publish(actor=None, run=run(small))
+    settings.EMAIL_BACKEND = "intercampus.mobility.tests.test_allocation_runs.RefusingBackend"
+    with pytest.raises(smtplib.SMTPException):
+        services.allocation_send_results(run_uuid=str(done.uuid))
+
+
+class RefusingBackend:
+    """A mail server that answers every message with an error."""
+
+    def __init__(self, fail_silently=False, **kwargs):
+        self.fail_silently = fail_silently
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def send_messages(self, messages):
+        import smtplib
+
+        if self.fail_silently:
+            return 0
+        raise smtplib.SMTPException("550 relaying denied")
