@@ -430,6 +430,38 @@ def arrival_of(nomination: Nomination) -> Any:
         return journey_of_nomination(nomination.host, nomination.uuid)
 
 
+def journey_missing_reason(nomination: Nomination) -> str | None:
+    """Why an accepted nomination has no arrival journey at the host, in words the host's
+    officer can act on; None when it has one, or is not accepted, or onboarding is absent.
+
+    Starting a journey never blocks an acceptance, so this is how the officer learns that
+    the newcomer will get no arrival steps, reminders or buddy until they fix the cause.
+    """
+    if nomination.status != NominationStatus.ACCEPTED or nomination.host is None:
+        return None
+    if journey_starter() is None or arrival_of(nomination) is not None:
+        return None
+    try:
+        anchor_date_for(nomination.application.call)
+    except ValueError as unreadable:
+        return str(
+            _("The call's academic year or terms give no arrival date ({problem}).").format(
+                problem=unreadable
+            )
+        )
+    from intercampus.onboarding.choices import TargetGroup
+    from intercampus.onboarding.services.journeys import active_template
+
+    if active_template(nomination.host, TargetGroup.EXCHANGE) is None:
+        return str(
+            _(
+                "{host} has no active arrival journey template for exchange students: create "
+                "or activate one, then start the newcomer's journey from the cohort page."
+            ).format(host=nomination.host)
+        )
+    return str(_("The journey could not be started; the server log says why."))
+
+
 def start_journey(nomination: Nomination, *, actor: Any) -> Any:
     """Start the host's arrival journey for an accepted nomination, anchored at the start
     of the term. A journey is a service the host offers, not a condition of the nomination:

@@ -332,6 +332,7 @@ def _incoming_detail(
             "institution": request.institution,
             "item": selectors.incoming_view(nomination),
             "arrival": services.arrival_of(nomination),
+            "no_journey_because": services.journey_missing_reason(nomination),
             "reject_form": reject_form or RejectForm(),
             "crumbs": _crumbs(
                 request, (_url(request, "nominations_incoming"), _("Incoming nominations"))
@@ -352,13 +353,16 @@ def nomination_incoming(request: HttpRequest, nomination: uuid.UUID) -> HttpResp
 def nomination_accept(request: HttpRequest, nomination: uuid.UUID) -> HttpResponse:
     found = selectors.received_nomination(request.institution, nomination)
     try:
-        services.nomination_accept(actor=request.user, nomination=found)
+        accepted = services.nomination_accept(actor=request.user, nomination=found)
     except ServiceError as refused:
         messages.error(request, refused.message)
     else:
         messages.success(
             request, _("The nomination is accepted; the home institution and the student are told.")
         )
+        missing = services.journey_missing_reason(accepted)
+        if missing:
+            messages.warning(request, _("No arrival journey was started. {why}").format(why=missing))
     return redirect(_url(request, "nomination_incoming", nomination=found.uuid))
 
 
