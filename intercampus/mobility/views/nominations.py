@@ -362,7 +362,9 @@ def nomination_accept(request: HttpRequest, nomination: uuid.UUID) -> HttpRespon
         )
         missing = services.journey_missing_reason(accepted)
         if missing:
-            messages.warning(request, _("No arrival journey was started. {why}").format(why=missing))
+            messages.warning(
+                request, _("No arrival journey was started. {why}").format(why=missing)
+            )
     return redirect(_url(request, "nomination_incoming", nomination=found.uuid))
 
 
