@@ -27,6 +27,8 @@ def main(argv: list[str] | None = None) -> int:
         args.append("help")
     # Commands are documented with dashes (match-buddies); Django names them with underscores.
     args[1] = DASHED_COMMANDS.get(args[1], args[1])
+    if args[1] == "help" and len(args) > 2:  # intercampus help match-buddies
+        args[2] = DASHED_COMMANDS.get(args[2], args[2])
     execute_from_command_line(args)
     return 0
 
@@ -42,32 +44,20 @@ def _without_django(args: list[str]):
 
 
 def _is_allocate_from_file(args: list[str]) -> bool:
-    """``allocate --instance FILE`` (and ``allocate --help``, which documents both modes)
-    runs without Django: start-up alone would cost it about 0.3 s. ``allocate --call ID``
-    needs the database and is Django's management command."""
+    """``allocate --instance FILE`` (and ``allocate --help``: the one parser documents both
+    modes) runs without Django: start-up alone would cost it about 0.3 s. ``allocate --call
+    ID`` needs the database and is Django's management command, built on the same parser."""
     if args[:1] != ["allocate"]:
         return False
     if any(a == "--instance" or a.startswith("--instance=") for a in args):
         return True
-    return ("-h" in args or "--help" in args) and "--call" not in args
+    return "-h" in args or "--help" in args
 
 
 def _allocate_from_file(args: list[str]) -> int:
-    import argparse
     import gc
 
-    parser = argparse.ArgumentParser(
-        prog="intercampus allocate",
-        description="Allocate the places of a mobility call by student-proposing deferred "
-        "acceptance. Two modes: --call ID allocates a call stored in the database and records "
-        "the run; --instance FILE allocates an alloc-instance/1 JSON file without a database "
-        "and writes {applicant id: place id or null}.",
-    )
-    mode = parser.add_mutually_exclusive_group(required=True)
-    mode.add_argument("--call", metavar="ID", help="a call in the database (Django command)")
-    mode.add_argument("--instance", metavar="FILE", help="an alloc-instance/1 file, - for stdin")
-    parser.add_argument("--out", metavar="FILE", default="-", help="output file, - for stdout")
-    options = parser.parse_args(args[1:])
+    options = _parse_file_mode("intercampus allocate", args[1:])
     # A short-lived process that builds a million objects and frees none: the cyclic garbage
     # collector would only walk them again and again (about 0.1 s here).
     gc.disable()
@@ -78,11 +68,24 @@ def _allocate_from_file(args: list[str]) -> int:
 
     try:
         result = solve(read_instance(options.instance))
-        write_assignment(result.assignment, options.out)
+        write_assignment(result.assignment, options.out or "-")
     except (InputError, OSError) as e:
         print(f"intercampus allocate: error: {e}", file=sys.stderr)
         return 2
     return 0
+
+
+def _parse_file_mode(prog: str, args: list[str]):
+    """The options of a command's file mode, parsed by the command's one parser (so that
+    ``--help`` shows both modes); exits with a usage error when they mix the modes."""
+    from intercampus.cli_options import file_parser, mode_mismatch
+
+    parser = file_parser(prog)
+    options = parser.parse_args(args)
+    mismatch = mode_mismatch(vars(options))
+    if mismatch:
+        parser.error(mismatch)
+    return options
 
 
 def _is_match_buddies_from_file(args: list[str]) -> bool:
@@ -93,27 +96,16 @@ def _is_match_buddies_from_file(args: list[str]) -> bool:
 
 
 def _match_buddies_from_file(args: list[str]) -> int:
-    import argparse
     import gc
 
-    parser = argparse.ArgumentParser(
-        prog="intercampus match-buddies",
-        description="Match newcomers to buddies from a buddy-instance/1 JSON file, without a "
-        "database: as many newcomers as possible, then the highest total compatibility. "
-        "Writes {student id: buddy id or null} for every student.",
-    )
-    parser.add_argument(
-        "--instance", metavar="FILE", required=True, help="a buddy-instance/1 file, - for stdin"
-    )
-    parser.add_argument("--out", metavar="FILE", default="-", help="output file, - for stdout")
-    options = parser.parse_args(args[1:])
+    options = _parse_file_mode("intercampus match-buddies", args[1:])
     gc.disable()  # short-lived: tens of thousands of objects, none of them garbage
     from intercampus.onboarding.instance import InstanceError, read_instance, write_assignment
     from intercampus.onboarding.matching import match
 
     try:
         students, buddies = read_instance(options.instance)
-        write_assignment(match(students, buddies).assignment, options.out)
+        write_assignment(match(students, buddies).assignment, options.out or "-")
     except (InstanceError, OSError) as e:
         print(f"intercampus match-buddies: error: {e}", file=sys.stderr)
         return 2

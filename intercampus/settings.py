@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import environ
+from csp import constants as csp_constants
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -42,7 +43,7 @@ DATA_DIR = Path(env.str("INTERCAMPUS_DATA_DIR", default=str(PROJECT_DIR / "var")
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "intercampus.core.admin_apps.OperatorAdminConfig",  # the admin, unscoped for operators
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -68,6 +69,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # NUL characters (PostgreSQL refuses them) and bodies over the limit: 400/404/413 at once.
     "intercampus.core.bad_requests.RefuseBadRequestsMiddleware",
@@ -138,10 +141,33 @@ AUTH_PASSWORD_VALIDATORS = [
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="optional")
+# Sign-up and password reset never tell whether an address has an account: allauth answers
+# "we sent you an e-mail" either way and writes to the owner. At sign-up this only holds when
+# verification is mandatory (an account that signs in at once would tell), hence the
+# production default; the demo keeps "optional" so its accounts sign in without mail.
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_VERIFICATION = env.str(
+    "ACCOUNT_EMAIL_VERIFICATION", default="mandatory" if PRODUCTION else "optional"
+)
 ACCOUNT_LOGOUT_ON_GET = False
+# Sign-in throttling (allauth), counted in the shared cache so that every worker process and
+# host sees the same counts. Failures are limited per account *and address* (a guesser is
+# stopped after 5 tries, the owner elsewhere is not locked out) and per address (300 failures
+# in 5 minutes: far above what a campus behind one NAT address produces, far below a
+# password-spraying run). Attempts, successful or not, per address: 300 a minute.
+ACCOUNT_RATE_LIMITS = {
+    "login": "300/m/ip",
+    "login_failed": "300/5m/ip,5/5m/key",
+}
+# How many reverse proxies in front of the site append to X-Forwarded-For (the README's nginx
+# is one). 0 (the default) uses the connection's address: right without a proxy, but behind
+# one every client would share the proxy's address and its limits.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ACCOUNT_SESSION_REMEMBER = None
 LOGIN_URL = "account_login"
+# The adapter sends each person to their start page (LOGIN_REDIRECT_URL is only its fallback)
+# and counts failed sign-ins per account and address.
+ACCOUNT_ADAPTER = "intercampus.accounts.adapter.AccountAdapter"
 LOGIN_REDIRECT_URL = "me:home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "network:home"
 
@@ -155,6 +181,8 @@ LANGUAGES = [
     ("zh-hans", _("Simplified Chinese")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date format per language, 24-hour clock (see intercampus/formats).
+FORMAT_MODULE_PATH = ["intercampus.formats"]
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True
@@ -186,6 +214,12 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Intercampus <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# --- Cache ----------------------------------------------------------------------------------
+# Shared by every process: sign-in throttling must not multiply with the number of workers.
+# The database cache needs no extra server; its table is made after each migrate
+# (core/apps.py). CACHE_URL=redis://... selects Redis where there is one.
+CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://intercampus_cache")}
+
 # --- Background tasks -----------------------------------------------------------------------
 TASKS = {
     "default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}
@@ -198,6 +232,41 @@ CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy: everything from this site, nothing inline (scripts are files, chart
+# data is JSON in <script type="application/json">), no plugins, no framing, forms post here.
+# A cross-site script that slipped into a page could neither run nor send data elsewhere.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp_constants.SELF],
+        "script-src": [csp_constants.SELF],
+        "style-src": [csp_constants.SELF],
+        # Pico's and Swagger UI's icons are data: URIs.
+        "img-src": [csp_constants.SELF, "data:"],
+        "font-src": [csp_constants.SELF],
+        "connect-src": [csp_constants.SELF],
+        "object-src": [csp_constants.NONE],
+        "base-uri": [csp_constants.SELF],
+        "form-action": [csp_constants.SELF],
+        "frame-ancestors": [csp_constants.NONE],
+    }
+}
+# Permissions-Policy: the platform uses no camera, microphone, location, payment or USB device;
+# no page, and nothing embedded in one, may ask for them.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+        "browsing-topics",
+    )
+}
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
@@ -221,13 +290,27 @@ INTERCAMPUS_DEFAULT_CONSORTIUM = env.str("INTERCAMPUS_DEFAULT_CONSORTIUM", defau
 NINJA_PAGINATION_PER_PAGE = 50
 
 
+def _weak_secret(key: str) -> bool:
+    """Whether ``key`` cannot be a random secret: short, the development key, made of few
+    characters, or one short pattern repeated ("abcdef" ten times is 60 characters)."""
+    if len(key) < 50 or key == DEVELOPMENT_SECRET_KEY or len(set(key)) < 16:
+        return True
+    return any(
+        key == (key[:period] * (len(key) // period + 1))[: len(key)]
+        for period in range(1, len(key) // 2 + 1)
+    )
+
+
 def _refuse_unsafe_production() -> None:
     """Stop the process at start when production mode is asked for with an unsafe setting."""
     problems = []
     if DEBUG:
         problems.append("DEBUG must be false in production.")
-    if len(SECRET_KEY) < 50 or SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(set(SECRET_KEY)) < 5:
-        problems.append("SECRET_KEY must be set to a random value of at least 50 characters.")
+    if _weak_secret(SECRET_KEY):
+        problems.append(
+            "SECRET_KEY must be set to a random value of at least 50 characters "
+            '(python3 -c "import secrets; print(secrets.token_urlsafe(50))").'
+        )
     if not SITE_URL.startswith("https://"):
         problems.append("SITE_URL must be the https:// address of the site, for links in e-mails.")
     if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:

@@ -1,40 +1,25 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
-from django_scopes import scopes_disabled
 
 from intercampus.accounts.models import ApiToken, Role, User
 from intercampus.core.admin import AuditedModelAdmin
+from intercampus.core.audit import audit_log
+
+# Scopes: the whole admin site runs unscoped for operators (core/admin_site.py).
 
 
-class ScopesDisabledAdminMixin:
-    """Operators see every tenant in the admin; ordinary users never reach it."""
-
-    def get_queryset(self, request):
-        with scopes_disabled():
-            return super().get_queryset(request)
-
-    def changeform_view(self, *args, **kwargs):
-        with scopes_disabled():
-            return super().changeform_view(*args, **kwargs)
-
-    def changelist_view(self, *args, **kwargs):
-        with scopes_disabled():
-            return super().changelist_view(*args, **kwargs)
-
-    def delete_view(self, *args, **kwargs):
-        with scopes_disabled():
-            return super().delete_view(*args, **kwargs)
-
-
-class RoleInline(ScopesDisabledAdminMixin, admin.TabularInline):
+class RoleInline(admin.TabularInline):
     model = Role
     extra = 0
     autocomplete_fields = ["institution"]
 
 
 @admin.register(User)
-class UserAdmin(ScopesDisabledAdminMixin, DjangoUserAdmin):
+class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
+    # A password hash is a secret: the audit log records that it changed, never its value.
+    audit_exclude = ("password",)
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "is_active", "is_staff"]
     search_fields = ["email", "first_name", "last_name"]
@@ -50,9 +35,17 @@ class UserAdmin(ScopesDisabledAdminMixin, DjangoUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        # Django redirects once the new password is saved; the log names the change only.
+        if request.method == "POST" and response.status_code == 302:
+            user = self.get_object(request, unquote(id))
+            audit_log(actor=request.user, action="admin.user.password_changed", obj=user, after={})
+        return response
+
 
 @admin.register(Role)
-class RoleAdmin(ScopesDisabledAdminMixin, AuditedModelAdmin):
+class RoleAdmin(AuditedModelAdmin):
     list_display = ["user", "institution", "kind"]
     list_filter = ["kind", "institution"]
     search_fields = ["user__email"]
@@ -60,7 +53,16 @@ class RoleAdmin(ScopesDisabledAdminMixin, AuditedModelAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(AuditedModelAdmin):
     list_display = ["name", "user", "prefix", "created", "last_used", "revoked"]
+    list_filter = ["revoked"]
+    search_fields = ["name", "prefix", "user__email"]
     readonly_fields = ["prefix", "created", "last_used"]
     exclude = ["key_hash"]
+    audit_exclude = ("key_hash",)
+    raw_id_fields = ["user"]
+
+    # A token's secret is shown once to its owner when created (accounts views); an operator
+    # adding one here would make a token nobody can use.
+    def has_add_permission(self, request):
+        return False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import secrets
 import uuid
@@ -88,22 +89,27 @@ def _hash_token(raw: str) -> str:
 
 
 class ApiTokenManager(models.Manager["ApiToken"]):
-    def issue(self, *, user: User, name: str) -> tuple[ApiToken, str]:
+    def issue(
+        self, *, user: User, name: str, expires: datetime.datetime | None = None
+    ) -> tuple[ApiToken, str]:
         """Create a token and return it with its secret, which is shown only once."""
         raw = "ic_" + secrets.token_urlsafe(32)
-        token = self.create(user=user, name=name, prefix=raw[:10], key_hash=_hash_token(raw))
+        token = self.create(
+            user=user, name=name, prefix=raw[:10], key_hash=_hash_token(raw), expires=expires
+        )
         return token, raw
 
     def authenticate(self, raw: str) -> User | None:
+        now = timezone.now()
         token = (
             self.select_related("user")
             .filter(key_hash=_hash_token(raw), revoked__isnull=True, user__is_active=True)
+            .exclude(expires__lte=now)
             .first()
         )
         if token is None:
             return None
         # Updated at most once a minute so that a busy script does not write on every call.
-        now = timezone.now()
         if token.last_used is None or (now - token.last_used).total_seconds() > 60:
             self.filter(pk=token.pk).update(last_used=now)
         return token.user
@@ -119,6 +125,8 @@ class ApiToken(models.Model):
     created = models.DateTimeField(auto_now_add=True)
     last_used = models.DateTimeField(null=True, blank=True)
     revoked = models.DateTimeField(null=True, blank=True)
+    # Optional: a token for a one-off script should not outlive the script.
+    expires = models.DateTimeField(_("expires"), null=True, blank=True)
 
     objects = ApiTokenManager()
 
@@ -128,3 +136,11 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def expired(self) -> bool:
+        return self.expires is not None and self.expires <= timezone.now()
+
+    @property
+    def active(self) -> bool:
+        return self.revoked is None and not self.expired

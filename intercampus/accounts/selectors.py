@@ -32,3 +32,10 @@ def staff_institutions_of(user: User) -> list[Institution]:
 def user_by_email(email: str) -> User | None:
     """The user signing in with ``email`` (case-insensitive), for operators' commands."""
     return User.objects.filter(email__iexact=email).first()
+
+
+def has_verified_email(user: User) -> bool:
+    """True when the person proved they own an e-mail address (allauth's verification)."""
+    from allauth.account.models import EmailAddress
+
+    return EmailAddress.objects.filter(user=user, verified=True).exists()

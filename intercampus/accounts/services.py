@@ -5,6 +5,8 @@ Each service is keyword-only, atomic and audited (``accounts.<thing>.<verb>``).
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -15,7 +17,7 @@ from intercampus.core.audit import audit_log, snapshot
 from intercampus.core.services import ServiceError
 
 # What the audit log keeps of a token: never its hash.
-_TOKEN_AUDIT_FIELDS = ["user", "name", "prefix", "revoked"]
+_TOKEN_AUDIT_FIELDS = ["user", "name", "prefix", "expires", "revoked"]
 
 
 @transaction.atomic
@@ -34,13 +36,20 @@ def user_language_set(*, user: User, language: str) -> User:
 
 
 @transaction.atomic
-def api_token_issue(*, user: User, name: str) -> tuple[ApiToken, str]:
-    """Issue a token for ``user``; returns it with its secret, which is never stored or shown
-    again (only a hash is kept)."""
+def api_token_issue(
+    *, user: User, name: str, expires: datetime.datetime | None = None
+) -> tuple[ApiToken, str]:
+    """Issue a token for ``user``, valid until ``expires`` (or until revoked when None);
+    returns it with its secret, which is never stored or shown again (only a hash is kept).
+
+    Raises ServiceError when the name is blank or the expiry is not in the future.
+    """
     name = name.strip()
     if not name:
         raise ServiceError(_("Give the token a name."), field="name")
-    token, raw = ApiToken.objects.issue(user=user, name=name)
+    if expires is not None and expires <= timezone.now():
+        raise ServiceError(_("The expiry must be in the future."), field="expires")
+    token, raw = ApiToken.objects.issue(user=user, name=name, expires=expires)
     audit_log(
         actor=user,
         action="accounts.api_token.issued",

@@ -130,7 +130,9 @@ def tokens(request: HttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         try:
-            token, raw = services.api_token_issue(user=request.user, name=form.cleaned_data["name"])
+            token, raw = services.api_token_issue(
+                user=request.user, name=form.cleaned_data["name"], expires=form.expires()
+            )
         except ServiceError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:

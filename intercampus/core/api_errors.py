@@ -40,6 +40,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import BeforeValidator, ConfigDict
 
 from intercampus.core.bad_requests import too_large_detail
+from intercampus.core.limits import TEXT_MAX_LENGTH
 from intercampus.core.services import ServiceError
 
 if TYPE_CHECKING:
@@ -50,9 +51,13 @@ if TYPE_CHECKING:
 
 
 class InputSchema(Schema):
-    """Base of every request body: a field the endpoint does not know is an error, not ignored."""
+    """Base of every request body: a field the endpoint does not know is an error, not ignored,
+    and no text is longer than :data:`~intercampus.core.limits.TEXT_MAX_LENGTH` unless a field
+    sets a stricter maximum."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid", str_strip_whitespace=True, str_max_length=TEXT_MAX_LENGTH
+    )
 
 
 def _date_text(value: Any) -> Any:

@@ -118,7 +118,9 @@ class Notification(models.Model):
 
 class PersonalNotice(models.Model):
     """A notice for one person (a promotion from a waitlist, a reminder, a result), shown on
-    their own page. The text is written in the person's language when it is sent."""
+    their own page in the language they read it in: ``message`` (an English message marked
+    for translation) and its ``params`` are translated when shown; ``text`` keeps the wording
+    sent (in the person's language then), shown for notices that have no ``message``."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(
@@ -128,6 +130,8 @@ class PersonalNotice(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=100, db_index=True)
     text = models.CharField(_("message"), max_length=500)
+    message = models.CharField(_("message to translate"), max_length=500, blank=True)
+    params = models.JSONField(_("message values"), default=dict, blank=True)
     link = models.CharField(_("link"), max_length=500, blank=True)
     created = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
@@ -139,3 +143,12 @@ class PersonalNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.user_id}"
+
+    @property
+    def display_text(self) -> str:
+        """The notice in the active language."""
+        if not self.message:
+            return self.text
+        from intercampus.core.notices import render_message
+
+        return render_message(self.message, self.params)

@@ -1,41 +1,96 @@
-"""Notices to one person, in their own language, on their page (and by e-mail when asked)."""
+"""Notices to one person, in the language they read them in, on their page (and by e-mail,
+in their preferred language, when asked).
+
+A notice keeps its message untranslated (marked with ``gettext_noop``) and the values to put
+into it, and is translated when shown: a student who reads the site in Russian sees it in
+Russian, whatever language was active when it was sent.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from intercampus.core.models import PersonalNotice
+
+logger = logging.getLogger(__name__)
+
+MAX_TEXT = 500
+
+
+def render_message(message: str, params: Mapping[str, Any]) -> str:
+    """``message`` translated into the active language, with ``params`` put in. A translation
+    whose placeholders do not match the message falls back to the English message, so that
+    one faulty catalogue entry never hides a notice."""
+    try:
+        return gettext(message).format(**params)
+    except (KeyError, IndexError, ValueError):
+        logger.warning("The translation of notice %r does not fit its values", message)
+        return message.format(**params)
+
+
+def notice_for(
+    *,
+    user_id: int,
+    kind: str,
+    message: str,
+    params: Mapping[str, Any],
+    link: str = "",
+    text: str = "",
+) -> PersonalNotice:
+    """An unsaved notice (for bulk_create). ``text``, the wording as sent, defaults to the
+    message in the active language."""
+    return PersonalNotice(
+        user_id=user_id,
+        kind=kind,
+        message=message,
+        params=dict(params),
+        text=(text or render_message(message, params))[:MAX_TEXT],
+        link=link,
+    )
 
 
 def notify_person(
     *,
     user: Any,
     kind: str,
-    text: Callable[[], str],
+    message: str,
+    params: Mapping[str, Any] | None = None,
     link: str = "",
-    email_subject: Callable[[], str] | None = None,
+    email_subject: str = "",
 ) -> PersonalNotice:
-    """Leave ``user`` a notice; ``text`` (and ``email_subject``) are called with the user's
-    language active, so the message reads in their language. The e-mail, when asked for, is
-    sent after the surrounding transaction commits."""
+    """Leave ``user`` a notice. ``message`` (and ``email_subject``) are English messages
+    marked with ``gettext_noop``, with ``{name}`` placeholders filled from ``params`` (plain
+    values, stored as JSON). The notice is shown in the reader's language; the e-mail, when a
+    subject is given, is written in the user's preferred language and sent after the
+    surrounding transaction commits."""
+    params = dict(params or {})
     language = user.preferred_language or settings.LANGUAGE_CODE
     with translation.override(language):
-        message = str(text())[:500]
-        subject = str(email_subject()) if email_subject else ""
-    notice = PersonalNotice.objects.create(user=user, kind=kind, text=message, link=link)
+        notice = notice_for(user_id=user.pk, kind=kind, message=message, params=params, link=link)
+        subject = render_message(email_subject, params) if email_subject else ""
+    notice.save()
     if subject and user.email:
         url = f"{settings.SITE_URL}{link}" if link else settings.SITE_URL
-        body = f"{message}\n\n{url}\n"
-        transaction.on_commit(
-            lambda: send_mail(subject, body, None, [user.email], fail_silently=True)
-        )
+        body = f"{notice.text}\n\n{url}\n"
+        transaction.on_commit(lambda: _send_notice_email(subject, body, user.email))
     return notice
+
+
+def _send_notice_email(subject: str, body: str, address: str) -> None:
+    # The notice is saved and shown on the person's page; a mail server that refuses the
+    # e-mail must not undo that, but the operator has to hear of it.
+    try:
+        send_mail(subject, body, None, [address])
+    except Exception:
+        logger.exception("The e-mail of a personal notice to %s could not be sent", address)
 
 
 def unread_notices_of(user: Any) -> list[PersonalNotice]:

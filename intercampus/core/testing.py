@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from allauth.account.models import EmailAddress
 from django_scopes import scopes_disabled
 
 from intercampus.accounts.choices import RoleKind
@@ -46,8 +47,15 @@ class World:
     tpu_person: Person  # TPU's representative in the work group
 
 
+def verified_user(email: str, password: str = PASSWORD) -> User:
+    """A user who confirmed their e-mail address, as every persona has."""
+    user = User.objects.create_user(email=email, password=password)
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user
+
+
 def user_with_role(email: str, institution: Institution, *kinds: str) -> User:
-    user = User.objects.create_user(email=email, password=PASSWORD)
+    user = verified_user(email)
     for kind in kinds:
         Role.objects.create(user=user, institution=institution, kind=kind)
     return user

@@ -10,7 +10,6 @@ import datetime
 import zoneinfo
 from typing import Any
 
-from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
@@ -20,6 +19,7 @@ from intercampus.events import services
 from intercampus.events.choices import Audience, EventKind, Group
 from intercampus.events.models import Event
 from intercampus.institutions.models import Institution
+from intercampus.network.demo.personas import demo_account
 
 # (organiser, title, kind, days from now, local hour, hours long, place or link, seats,
 #  seats reserved for local students, audience, description)
@@ -92,9 +92,7 @@ def _at(institution: Institution, days: int, hour: int, now: datetime.datetime):
 
 
 def _student(email: str, institution: Institution) -> User:
-    user = User.objects.filter(email=email).first()
-    if user is None:
-        user = User.objects.create(email=email, password=make_password(None))
+    user = demo_account(email)
     Role.objects.get_or_create(user=user, institution=institution, kind=RoleKind.STUDENT)
     return user
 
@@ -141,9 +139,6 @@ def _fill(event: Event) -> None:
         user = _student(f"student{i + 1}@{domain}.demo", host)
         services.registration_create(actor=user, event=event)
     for i in range(INTERNATIONALS):
-        user = User.objects.filter(email=f"newcomer{i + 1}@{domain}.demo").first()
-        if user is None:
-            user = User.objects.create(
-                email=f"newcomer{i + 1}@{domain}.demo", password=make_password(None)
-            )
+        # Accounts the newcomers sign in with, to see their journeys, buddies and events.
+        user = demo_account(f"newcomer{i + 1}@{domain}.demo")
         services.registration_create(actor=user, event=event, group=Group.INTERNATIONAL)

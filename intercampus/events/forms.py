@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from intercampus.core.limits import BoundedTextFormMixin
 from intercampus.core.services import ServiceError
 from intercampus.events.choices import Group
 from intercampus.events.models import Event
@@ -58,7 +59,7 @@ def _formfield(field: Any, **kwargs: Any) -> Any:
     return field.formfield(**kwargs)
 
 
-class EventForm(forms.Form):
+class EventForm(BoundedTextFormMixin, forms.Form):
     """An event's fields; dates and times on the organiser's clock (``zone``)."""
 
     def __init__(self, *args: Any, zone: str, event: Event | None = None, **kwargs: Any):
@@ -86,7 +87,7 @@ class EventForm(forms.Form):
         self.fields["capacity"].widget.attrs["min"] = 1
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(BoundedTextFormMixin, forms.Form):
     """What a person says when registering: their group, only when their roles do not tell."""
 
     group = forms.ChoiceField(

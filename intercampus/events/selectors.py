@@ -25,6 +25,7 @@ from django_scopes import scopes_disabled
 
 from intercampus.accounts.choices import RoleKind
 from intercampus.accounts.models import Role
+from intercampus.accounts.selectors import has_verified_email
 from intercampus.events import seats
 from intercampus.events.choices import (
     ACTIVE_STATUSES,
@@ -107,6 +108,20 @@ class Standing:
             | Q(audience=Audience.STUDENTS, institution_id__in=students)
             | Q(audience=Audience.NEWCOMERS, institution_id__in=self.newcomers_of)
         )
+
+
+def needs_verified_email(user: Any, event: Event, standing: Standing | None = None) -> bool:
+    """True when ``user`` must verify their e-mail address before taking a seat at ``event``.
+
+    A seat is scarce: at an event open to everyone, someone the organiser does not know as a
+    student or newcomer declares their own group (and so takes from its quota), so only an
+    account whose owner proved their address may do it; otherwise throw-away sign-ups could
+    empty the event.
+    """
+    standing = standing or Standing.of(user)
+    if standing.group_at(event) is not None:
+        return False
+    return not has_verified_email(user)
 
 
 def derive_group(user: Any, event: Event) -> str | None:

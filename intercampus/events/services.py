@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django_scopes import scope, scopes_disabled
 
 from intercampus.core.audit import audit_log, snapshot
@@ -26,7 +27,7 @@ from intercampus.core.services import ServiceError, audited_create
 from intercampus.events import seats
 from intercampus.events.choices import ACTIVE_STATUSES, SEAT_STATUSES, Group, RegistrationStatus
 from intercampus.events.models import Event, Registration
-from intercampus.events.selectors import Standing, registrations_to_remind
+from intercampus.events.selectors import Standing, needs_verified_email, registrations_to_remind
 from intercampus.institutions.models import Institution
 
 logger = logging.getLogger(__name__)
@@ -163,7 +164,8 @@ def registration_create(
     The group follows from the person's roles at the organiser when it can; otherwise
     ``group`` (local or international) is required. Raises ServiceError when registration is
     not open (400), the event is not for them (403), they are already registered (409) or the
-    group is missing (400, field ``group``).
+    group is missing (400, field ``group``), or the person must first verify their e-mail
+    address (403, see :func:`needs_verified_email`).
     """
     user = user or actor
     # Who the person is for the organiser is read before the lock, to hold it briefly.
@@ -174,6 +176,15 @@ def registration_create(
         raise ServiceError(_("Registration for this event is not open."), status=400)
     if not standing.may_attend(locked):
         raise ServiceError(_("This event is not open to you."), status=403)
+    if needs_verified_email(user, locked, standing):
+        raise ServiceError(
+            _(
+                "Confirm your e-mail address first: a seat at an event open to everyone needs "
+                "a verified address. You can send the confirmation again from your account's "
+                "e-mail addresses page."
+            ),
+            status=403,
+        )
     group = standing.group_at(locked) or group
     if group not in Group.values:
         raise ServiceError(
@@ -277,9 +288,8 @@ def _notify_promoted(registration: Registration) -> None:
     notify_person(
         user=registration.user,
         kind="events.registration.promoted",
-        text=lambda: _("You moved up from the waitlist: you have a seat at {event}.").format(
-            event=event.title
-        ),
+        message=gettext_noop("You moved up from the waitlist: you have a seat at {event}."),
+        params={"event": event.title},
         link=reverse("events:detail", kwargs={"event": event.uuid}),
     )
 

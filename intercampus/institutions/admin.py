@@ -1,6 +1,5 @@
 from django.contrib import admin
 
-from intercampus.accounts.admin import ScopesDisabledAdminMixin
 from intercampus.core.admin import AuditedModelAdmin
 from intercampus.institutions.models import Headcount, Institution, OrganisationalUnit, Person
 
@@ -26,7 +25,7 @@ class InstitutionAdmin(AuditedModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(ScopesDisabledAdminMixin, AuditedModelAdmin):
+class PersonAdmin(AuditedModelAdmin):
     list_display = ["family_name", "given_name", "institution", "email", "position"]
     list_filter = ["institution"]
     search_fields = ["family_name", "given_name", "email"]

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from intercampus.core.limits import BoundedTextFormMixin
 from intercampus.core.services import ServiceError
 from intercampus.institutions import selectors
 from intercampus.institutions.choices import HeadcountCategory, UnitKind
@@ -102,7 +103,7 @@ class LanguageTagsField(forms.CharField):
         return tags
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(BoundedTextFormMixin, forms.Form):
     name = forms.CharField(label=_label(Institution, "name"), max_length=200)
     short_name = forms.CharField(
         label=_label(Institution, "short_name"),
@@ -173,7 +174,7 @@ class UnitChoiceField(forms.ChoiceField):
         return self.units.get(key) if key else None
 
 
-class UnitForm(forms.Form):
+class UnitForm(BoundedTextFormMixin, forms.Form):
     name = forms.CharField(label=_label(OrganisationalUnit, "name"), max_length=200)
     kind = forms.ChoiceField(label=_label(OrganisationalUnit, "kind"), choices=UnitKind.choices)
     code = forms.CharField(
@@ -207,7 +208,7 @@ class UnitForm(forms.Form):
 # --- Headcounts ---------------------------------------------------------------------------
 
 
-class HeadcountYearForm(forms.Form):
+class HeadcountYearForm(BoundedTextFormMixin, forms.Form):
     """One year's four numbers; a number left empty means the category is not counted."""
 
     def __init__(
@@ -239,7 +240,7 @@ class HeadcountYearForm(forms.Form):
         return {c: self.cleaned_data.get(c) for c in HeadcountCategory.values}
 
 
-class HeadcountImportForm(forms.Form):
+class HeadcountImportForm(BoundedTextFormMixin, forms.Form):
     file = forms.FileField(
         label=_("Spreadsheet"),
         help_text=_(
@@ -270,7 +271,7 @@ class HeadcountImportForm(forms.Form):
 # --- People -------------------------------------------------------------------------------
 
 
-class PersonForm(forms.Form):
+class PersonForm(BoundedTextFormMixin, forms.Form):
     given_name = forms.CharField(label=_label(Person, "given_name"), max_length=100)
     family_name = forms.CharField(label=_label(Person, "family_name"), max_length=100)
     email = forms.EmailField(label=_label(Person, "email"), required=False)

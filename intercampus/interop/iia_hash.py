@@ -30,8 +30,9 @@ way to hash), and a multi-IIA response needs no splitting.
 
 from __future__ import annotations
 
+import functools
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from lxml import etree
@@ -75,12 +76,17 @@ def valid_for_approval(iia: etree._Element | bytes | str) -> bool:
 def hash_result(iia: etree._Element | bytes | str) -> IiaHashResult:
     """The XSLT's full output for one IIA: id, text-to-hash, hash and approvability."""
     element = _single_iia(iia)
-    text = text_to_hash(element)
+    scope = list(_document_scope(element))
+    return _result(element, terminated=_terminated(scope), blocked=_blocked(scope))
+
+
+def _result(element: etree._Element, *, terminated: bool, blocked: bool) -> IiaHashResult:
+    text = text_to_hash(element, terminated=terminated)
     return IiaHashResult(
         iia_id=_first_partner_iia_id(element),
         text_to_hash=text,
         iia_hash=sha256_hex(text),
-        valid_for_approval=not _has_approval_blocker(element),
+        valid_for_approval=not blocked,
     )
 
 
@@ -90,8 +96,46 @@ def hash_results_of_get_response(xml: bytes | str) -> list[IiaHashResult]:
     No schema validation happens here: the hash is defined over the response as received,
     valid or not. Validate with ``iia_xml.parse_get_response`` (or ``schemas.validate``).
     """
-    root = parse_xml(xml)
-    return [hash_result(element) for element in _iia_elements(root)]
+    return hash_results_of_tree(parse_xml(xml))
+
+
+def hash_results_of_tree(root: etree._Element) -> list[IiaHashResult]:
+    """:func:`hash_results_of_get_response` of an already-parsed document, in linear time.
+
+    What the XSLT's ``//`` searches see for one IIA is the part of the document outside every
+    IIA (scanned once) plus the IIA itself; only IIAs nested in IIAs, which no valid document
+    has, need the element-by-element scope of :func:`hash_result`.
+    """
+    elements = list(_iia_elements(root))
+    if any(True for e in elements for _ in e.iterancestors("{*}iia")):
+        return [hash_result(element) for element in elements]
+    outside = list(_outside_iias(root))
+    terminated_outside, blocked_outside = _terminated(outside), _blocked(outside)
+    results = []
+    for element in elements:
+        terminated = _terminated(element.iter("{*}cooperation-conditions"))
+        results.append(
+            _result(
+                element,
+                terminated=terminated_outside or terminated,
+                blocked=blocked_outside or bool(_MARKED(element)),
+            )
+        )
+    return results
+
+
+# The elements of a subtree that carry a migration marker (see _blocked), found in C.
+_MARKED = etree.XPath(
+    "descendant-or-self::*[@not-yet-defined='true' or @not-yet-defined='1' or @v6-value!='']"
+)
+
+
+def _outside_iias(element: etree._Element) -> Iterator[etree._Element]:
+    if _local(element) == "iia":
+        return
+    yield element
+    for child in element.iterchildren(etree.Element):
+        yield from _outside_iias(child)
 
 
 def hashes_of_get_response(xml: bytes | str) -> list[tuple[str, str]]:
@@ -103,9 +147,12 @@ def sha256_hex(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def text_to_hash(iia: etree._Element) -> str:
-    """The XSLT's ``text-to-hash`` for one ``iia`` element."""
-    parts = [_terminated_marker(iia)]
+def text_to_hash(iia: etree._Element, *, terminated: bool | None = None) -> str:
+    """The XSLT's ``text-to-hash`` for one ``iia`` element (``terminated``: whether its
+    document scope carries the marker, when the caller knows already)."""
+    if terminated is None:
+        terminated = _terminated(_document_scope(iia))
+    parts = ["_@terminated-as-a-whole@_" if terminated else ""]
     for position, partner in enumerate(_children(iia, "partner"), start=1):
         parts.append(_dump_element(_at_most_one(partner, "iia-id"), f"iia-id_{position}"))
     for conditions in _children(iia, "cooperation-conditions"):
@@ -121,34 +168,43 @@ def _dump_mobility_spec(spec: etree._Element) -> Iterator[str]:
     # The XSLT tests ancestor::/ancestor-or-self:: axes, which reach above the spec too.
     in_contact = any(_local(a) in _CONTACTS for a in _ancestors_or_self(spec))
     not_yet_defined = any(_is_not_yet_defined(a) for a in _ancestors_or_self(spec))
-    yield from _dump_descendants(spec, in_contact, not_yet_defined)
+    parent = spec.getparent()
+    names = (_local(parent) if parent is not None else "", _local(spec))
+    yield from _dump_descendants(spec, names, in_contact, not_yet_defined)
     yield _dump_element(_at_most_one(spec, _FIRST_YEAR), _FIRST_YEAR)
     yield _dump_element(_at_most_one(spec, _LAST_YEAR), _LAST_YEAR)
 
 
 def _dump_descendants(
-    parent: etree._Element, below_contact: bool, below_not_yet_defined: bool
+    parent: etree._Element,
+    names: tuple[str, str],
+    below_contact: bool,
+    below_not_yet_defined: bool,
 ) -> Iterator[str]:
-    """Walk ``parent``'s descendants in document order, as ``.//*`` does."""
-    for element in _element_children(parent):
+    """Walk ``parent``'s descendants in document order, as ``.//*`` does; ``names`` are the
+    local names of ``parent``'s parent and of ``parent`` (for the dotted names)."""
+    for element in parent.iterchildren(etree.Element):
         name = _local(element)
         not_yet_defined = below_not_yet_defined or _is_not_yet_defined(element)
         if not below_contact and not not_yet_defined and name not in _EXCLUDED_LEAVES:
-            yield from _dump_attributes(element)
+            dotted = f"{names[0]}.{names[1]}.{name}"
+            if element.attrib:
+                yield from _dump_attributes(element, dotted)
             if _is_leaf(element):
-                yield _dump_element(element, _dotted(element, 3))
+                yield _dump_element(element, dotted)
         # Descendants are visited even when this element was skipped: the XSLT's filters are
         # per element, and only the contact/not-yet-defined ones are inherited.
-        yield from _dump_descendants(element, below_contact or name in _CONTACTS, not_yet_defined)
+        yield from _dump_descendants(
+            element, (names[1], name), below_contact or name in _CONTACTS, not_yet_defined
+        )
 
 
-def _dump_attributes(element: etree._Element) -> Iterator[str]:
+def _dump_attributes(element: etree._Element, dotted: str) -> Iterator[str]:
     # `@* except @not-yet-defined except @v6-value` drops only the un-namespaced ones.
     for key, value in element.attrib.items():
         if key in ("not-yet-defined", "v6-value"):
             continue
-        name = f"{_dotted(element, 3)}.{etree.QName(key).localname}"
-        yield f"_@{name}={value}@_"
+        yield f"_@{dotted}.{key.rpartition('}')[2]}={value}@_"
 
 
 def _dump_element(element: etree._Element | None, name: str) -> str:
@@ -162,21 +218,21 @@ def _dump_element(element: etree._Element | None, name: str) -> str:
     return f"_{name}={value}_"
 
 
-def _terminated_marker(iia: etree._Element) -> str:
-    for element in _document_scope(iia):
+def _terminated(scope: Iterable[etree._Element]) -> bool:
+    for element in scope:
         if _local(element) != "cooperation-conditions":
             continue
         # `@*[local-name()='terminated-as-a-whole']` matches the attribute in any namespace.
         for key, value in element.attrib.items():
             if etree.QName(key).localname == "terminated-as-a-whole" and value in _TRUE:
-                return "_@terminated-as-a-whole@_"
-    return ""
+                return True
+    return False
 
 
-def _has_approval_blocker(iia: etree._Element) -> bool:
+def _blocked(scope: Iterable[etree._Element]) -> bool:
+    """Some element carries a migration marker, so the IIA cannot be approved."""
     return any(
-        _is_not_yet_defined(element) or element.get("v6-value", "") != ""
-        for element in _document_scope(iia)
+        _is_not_yet_defined(element) or element.get("v6-value", "") != "" for element in scope
     )
 
 
@@ -222,14 +278,23 @@ def _contains(ancestor: etree._Element, element: etree._Element) -> bool:
 
 def _iia_elements(root: etree._Element) -> Iterator[etree._Element]:
     # `//*[local-name()='iia']`: the root itself and every descendant, in document order.
-    return (e for e in _descendants_or_self(root) if _local(e) == "iia")
+    # "{*}iia" is any namespace or none, matched by lxml in C.
+    return root.iter("{*}iia")
 
 
 # --- small tree helpers (local names only, elements only) ----------------------------------
 
 
 def _local(element: etree._Element) -> str:
-    return etree.QName(element).localname
+    # The tag is "{namespace}name" or "name"; a document has few distinct tags, so the local
+    # name of each is computed once (QName per element dominated large documents).
+    # Bounded: the iia-hash tool hashes documents that are not valid, whatever their tags.
+    return _local_name(element.tag)
+
+
+@functools.lru_cache(maxsize=4096)
+def _local_name(tag: str) -> str:
+    return tag.rpartition("}")[2]
 
 
 def _element_children(element: etree._Element) -> list[etree._Element]:
@@ -268,13 +333,3 @@ def _is_not_yet_defined(element: etree._Element) -> bool:
 def _string_value(element: etree._Element) -> str:
     # itertext() skips comments and processing instructions, like XPath's string value.
     return "".join(element.itertext())
-
-
-def _dotted(element: etree._Element, depth: int) -> str:
-    """``local-name(../..)``.``local-name(..)``.``local-name(.)`` for ``depth`` = 3."""
-    names = []
-    current: etree._Element | None = element
-    for _ in range(depth):
-        names.append(_local(current) if current is not None else "")
-        current = current.getparent() if current is not None else None
-    return ".".join(reversed(names))

@@ -7,9 +7,10 @@ requires (ours first), cooperation conditions grouped in schema order, the ``iia
 computed over exactly what is served, and the result validated before it is returned.
 
 Values keep their lexical form where it feeds the hash: numbers are ``Decimal``/``int``
-parsed from the text, free texts are kept verbatim (no trimming). Not modelled: postal
-addresses inside contacts (a:street-address, a:mailing-address), which IIAs rarely carry and
-the platform does not use; they are dropped on parse.
+parsed from the text, free texts are kept verbatim (no trimming). Every element and attribute
+the schema allows is read and written back: postal addresses inside contacts
+(a:street-address, a:mailing-address), which the platform does not use, are kept as the XML
+fragments they were received as.
 """
 
 from __future__ import annotations
@@ -21,12 +22,14 @@ from enum import StrEnum
 
 from lxml import etree
 
-from .iia_hash import iia_hash
+from .iia_hash import IiaHashResult, hash_results_of_tree, iia_hash
 from .schemas import EwpXmlError, parse_xml, validate_element
 
 IIA_NS = "https://github.com/erasmus-without-paper/ewp-specs-api-iias/blob/stable-v7/endpoints/get-response.xsd"
 CONTACT_NS = "https://github.com/erasmus-without-paper/ewp-specs-types-contact/tree/stable-v1"
 PHONE_NS = "https://github.com/erasmus-without-paper/ewp-specs-types-phonenumber/tree/stable-v1"
+ADDRESS_NS = "https://github.com/erasmus-without-paper/ewp-specs-types-address/tree/stable-v1"
+_ADDRESS_TAGS = (f"{{{ADDRESS_NS}}}street-address", f"{{{ADDRESS_NS}}}mailing-address")
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 KIND = "iias-get-response"
 _NSMAP = {None: IIA_NS, "c": CONTACT_NS, "p": PHONE_NS}
@@ -76,7 +79,7 @@ class PhoneNumber:
 
 @dataclass
 class Contact:
-    """``c:Contact`` without postal addresses."""
+    """``c:Contact``; its postal addresses kept as serialized XML fragments, in order."""
 
     names: list[LangText]
     given_names: list[LangText] = field(default_factory=list)
@@ -85,6 +88,7 @@ class Contact:
     phones: list[PhoneNumber] = field(default_factory=list)
     faxes: list[PhoneNumber] = field(default_factory=list)
     emails: list[str] = field(default_factory=list)
+    addresses: list[str] = field(default_factory=list)
     role_descriptions: list[LangText] = field(default_factory=list)
 
 
@@ -167,6 +171,25 @@ def parse_get_response(xml: bytes | str) -> list[Iia]:
     Raises IiaXmlError naming the problem and its line when the document is not well-formed
     or not valid against the official schema.
     """
+    return [_parse_iia(e) for e in _all(_valid_root(xml), "iia")]
+
+
+def read_get_response(xml: bytes | str) -> list[tuple[Iia, IiaHashResult]]:
+    """:func:`parse_get_response`, each IIA with the ``iia-hash`` of its element as received,
+    the document parsed once (raises IiaXmlError likewise)."""
+    root = _valid_root(xml)
+    elements = _all(root, "iia")
+    hashes = hash_results_of_tree(root)
+    return [(_parse_iia(e), h) for e, h in zip(elements, hashes, strict=True)]
+
+
+def count_valid_iias(xml: bytes | str) -> int:
+    """The number of IIAs of a get response after checking it against the schema (fast:
+    libxml2 only, nothing read into Python); raises IiaXmlError like :func:`parse_get_response`."""
+    return sum(1 for _ in _valid_root(xml).iterchildren(f"{{{IIA_NS}}}iia"))
+
+
+def _valid_root(xml: bytes | str) -> etree._Element:
     try:
         root = parse_xml(xml)
     except EwpXmlError as exc:
@@ -174,70 +197,74 @@ def parse_get_response(xml: bytes | str) -> list[Iia]:
     problems = validate_element(root, KIND)
     if problems:
         raise IiaXmlError("IIAs get response is not valid against the v7 schema", problems)
-    return [_parse_iia(e) for e in _all(root, "iia")]
+    return root
 
 
 def _parse_iia(el: etree._Element) -> Iia:
-    conditions_el = _one(el, "cooperation-conditions")
+    k = _Kids(el)
+    conditions_el = k.one("cooperation-conditions")
     return Iia(
-        partners=[_parse_partner(p) for p in _all(el, "partner")],
-        in_effect=_bool(_text(el, "in-effect")),
+        partners=[_parse_partner(p) for p in k.all("partner")],
+        in_effect=_bool(k.text("in-effect")),
         cooperation_conditions=[_parse_condition(c) for c in _elements(conditions_el)],
         terminated_as_a_whole=_bool(conditions_el.get("terminated-as-a-whole", "false")),
-        iia_hash=_text(el, "iia-hash"),
-        pdf_file=_text(el, "pdf-file"),
+        iia_hash=k.text("iia-hash"),
+        pdf_file=k.text("pdf-file"),
     )
 
 
 def _parse_partner(el: etree._Element) -> IiaPartner:
-    signing = _one(el, "signing-contact")
-    signing_date = _text(el, "signing-date")
+    k = _Kids(el)
+    signing = k.one("signing-contact")
+    signing_date = k.text("signing-date")
     return IiaPartner(
-        hei_id=_text(el, "hei-id"),
-        ounit_id=_text(el, "ounit-id"),
-        iia_id=_text(el, "iia-id"),
-        iia_code=_text(el, "iia-code"),
+        hei_id=k.text("hei-id"),
+        ounit_id=k.text("ounit-id"),
+        iia_id=k.text("iia-id"),
+        iia_code=k.text("iia-code"),
         signing_contact=_parse_contact(signing) if signing is not None else None,
         # xs:date may carry a time zone, meaningless for a signing day: keep the date only.
         signing_date=dt.date.fromisoformat(signing_date.strip()[:10]) if signing_date else None,
-        contacts=[_parse_contact(c) for c in _all(el, "contact", CONTACT_NS)],
+        contacts=[_parse_contact(c) for c in k.all("contact", CONTACT_NS)],
     )
 
 
 def _parse_condition(el: etree._Element) -> CooperationCondition:
+    k = _Kids(el)
     local = etree.QName(el).localname
     mobility_type = _TYPE_BY_ELEMENT[local]
-    per_year = _one(el, "mobilities-per-year")
+    per_year = k.one("mobilities-per-year")
     student = mobility_type.is_student
     return CooperationCondition(
         mobility_type=mobility_type,
-        sending_hei_id=_text(el, "sending-hei-id"),
-        sending_ounit_id=_text(el, "sending-ounit-id"),
-        sending_contacts=[_parse_contact(c) for c in _all(el, "sending-contact")],
-        receiving_hei_id=_text(el, "receiving-hei-id"),
-        receiving_ounit_id=_text(el, "receiving-ounit-id"),
-        receiving_contacts=[_parse_contact(c) for c in _all(el, "receiving-contact")],
-        receiving_first_academic_year_id=_text(el, "receiving-first-academic-year-id").strip(),
-        receiving_last_academic_year_id=_text(el, "receiving-last-academic-year-id").strip(),
+        sending_hei_id=k.text("sending-hei-id"),
+        sending_ounit_id=k.text("sending-ounit-id"),
+        sending_contacts=[_parse_contact(c) for c in k.all("sending-contact")],
+        receiving_hei_id=k.text("receiving-hei-id"),
+        receiving_ounit_id=k.text("receiving-ounit-id"),
+        receiving_contacts=[_parse_contact(c) for c in k.all("receiving-contact")],
+        receiving_first_academic_year_id=k.text("receiving-first-academic-year-id").strip(),
+        receiving_last_academic_year_id=k.text("receiving-last-academic-year-id").strip(),
         mobilities_per_year=int(_string(per_year)),
         mobilities_per_year_not_yet_defined=_flag(per_year, "not-yet-defined"),
         recommended_language_skills=[
-            _parse_language_skill(s) for s in _all(el, "recommended-language-skill")
+            _parse_language_skill(s) for s in k.all("recommended-language-skill")
         ],
-        subject_areas=[_parse_subject_area(s) for s in _all(el, "subject-area")],
-        other_info_terms=_text(el, "other-info-terms"),
-        total_months_per_year=_decimal(_text(el, "total-months-per-year")) if student else None,
-        blended=_bool(_text(el, "blended")) if student else None,
-        eqf_levels=[int(_string(e)) for e in _all(el, "eqf-level")],
-        total_days_per_year=None if student else _decimal(_text(el, "total-days-per-year")),
+        subject_areas=[_parse_subject_area(s) for s in k.all("subject-area")],
+        other_info_terms=k.text("other-info-terms"),
+        total_months_per_year=_decimal(k.text("total-months-per-year")) if student else None,
+        blended=_bool(k.text("blended")) if student else None,
+        eqf_levels=[int(_string(e)) for e in k.all("eqf-level")],
+        total_days_per_year=None if student else _decimal(k.text("total-days-per-year")),
     )
 
 
 def _parse_language_skill(el: etree._Element) -> LanguageSkill:
-    subject = _one(el, "subject-area")
-    cefr = _text(el, "cefr-level")
+    k = _Kids(el)
+    subject = k.one("subject-area")
+    cefr = k.text("cefr-level")
     return LanguageSkill(
-        language=_text(el, "language").strip(),
+        language=k.text("language").strip(),
         cefr_level=cefr.strip() if cefr is not None else None,
         subject_area=_parse_subject_area(subject) if subject is not None else None,
         not_yet_defined=_flag(el, "not-yet-defined"),
@@ -245,36 +272,41 @@ def _parse_language_skill(el: etree._Element) -> LanguageSkill:
 
 
 def _parse_subject_area(el: etree._Element) -> SubjectArea:
-    code = _one(el, "isced-f-code")
+    k = _Kids(el)
+    code = k.one("isced-f-code")
     return SubjectArea(
         isced_f_code=_string(code).strip(),
-        isced_clarification=_text(el, "isced-clarification"),
+        isced_clarification=k.text("isced-clarification"),
         v6_value=code.get("v6-value"),
     )
 
 
 def _parse_contact(el: etree._Element) -> Contact:
-    def texts(name: str) -> list[LangText]:
-        return [LangText(_string(e), e.get(XML_LANG)) for e in _all(el, name, CONTACT_NS)]
+    k = _Kids(el)
 
-    gender = _text(el, "person-gender", CONTACT_NS)
+    def texts(name: str) -> list[LangText]:
+        return [LangText(_string(e), e.get(XML_LANG)) for e in k.all(name, CONTACT_NS)]
+
+    gender = k.text("person-gender", CONTACT_NS)
     return Contact(
         names=texts("contact-name"),
         given_names=texts("person-given-names"),
         family_names=texts("person-family-name"),
         gender=int(gender) if gender is not None else None,
-        phones=[_parse_phone(p) for p in _all(el, "phone-number", PHONE_NS)],
-        faxes=[_parse_phone(p) for p in _all(el, "fax-number", PHONE_NS)],
-        emails=[_string(e) for e in _all(el, "email", CONTACT_NS)],
+        phones=[_parse_phone(p) for p in k.all("phone-number", PHONE_NS)],
+        faxes=[_parse_phone(p) for p in k.all("fax-number", PHONE_NS)],
+        emails=[_string(e) for e in k.all("email", CONTACT_NS)],
+        addresses=[_fragment(a) for a in el.iterchildren(*_ADDRESS_TAGS)],
         role_descriptions=texts("role-description"),
     )
 
 
 def _parse_phone(el: etree._Element) -> PhoneNumber:
+    k = _Kids(el)
     return PhoneNumber(
-        e164=_text(el, "e164", PHONE_NS),
-        ext=_text(el, "ext", PHONE_NS),
-        other_format=_text(el, "other-format", PHONE_NS),
+        e164=k.text("e164", PHONE_NS),
+        ext=k.text("ext", PHONE_NS),
+        other_format=k.text("other-format", PHONE_NS),
     )
 
 
@@ -427,6 +459,8 @@ def _build_contact(el: etree._Element, contact: Contact) -> None:
             _build_phone(_sub(el, name, ns=PHONE_NS), phone)
     for email in contact.emails:
         _sub(el, "email", email, ns=CONTACT_NS)
+    for address in contact.addresses:
+        el.append(_unfragment(address))
     texts("role-description", contact.role_descriptions)
 
 
@@ -437,6 +471,25 @@ def _build_phone(el: etree._Element, phone: PhoneNumber) -> None:
 
 
 # --- small helpers --------------------------------------------------------------------------
+
+
+def _fragment(el: etree._Element) -> str:
+    """An element kept as received, namespaces declared on itself (readable on its own)."""
+    copy = etree.fromstring(etree.tostring(el, with_tail=False))
+    # The copy inherits every namespace in scope; keep only those it uses.
+    etree.cleanup_namespaces(copy)
+    # Addresses have element-only content: whitespace between elements is layout.
+    for element in copy.iter(etree.Element):
+        if len(element) and element.text is not None and not element.text.strip():
+            element.text = None
+        if element is not copy and element.tail is not None and not element.tail.strip():
+            element.tail = None
+    return etree.tostring(copy, encoding="unicode")
+
+
+def _unfragment(text: str) -> etree._Element:
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    return etree.fromstring(text.encode("utf-8"), parser=parser)
 
 
 def _elements(el: etree._Element) -> list[etree._Element]:
@@ -452,7 +505,31 @@ def _one(el: etree._Element, name: str, ns: str = IIA_NS) -> etree._Element | No
 
 
 def _string(el: etree._Element) -> str:
-    return "".join(el.itertext())
+    # A leaf's text is its string value; only mixed content needs the walk.
+    return (el.text or "") if len(el) == 0 else "".join(el.itertext())
+
+
+class _Kids:
+    """An element's children by tag, indexed once: documents of thousands of IIAs look up
+    every child of every element, which iterating the children each time made quadratic."""
+
+    __slots__ = ("_by_tag",)
+
+    def __init__(self, el: etree._Element) -> None:
+        self._by_tag: dict[str, list[etree._Element]] = {}
+        for child in el.iterchildren(etree.Element):
+            self._by_tag.setdefault(child.tag, []).append(child)
+
+    def all(self, name: str, ns: str = IIA_NS) -> list[etree._Element]:
+        return self._by_tag.get(f"{{{ns}}}{name}", [])
+
+    def one(self, name: str, ns: str = IIA_NS) -> etree._Element | None:
+        found = self._by_tag.get(f"{{{ns}}}{name}")
+        return found[0] if found else None
+
+    def text(self, name: str, ns: str = IIA_NS) -> str | None:
+        child = self.one(name, ns)
+        return _string(child) if child is not None else None
 
 
 def _text(el: etree._Element, name: str, ns: str = IIA_NS) -> str | None:

@@ -4,7 +4,10 @@
   response (XML), valid against the official schema;
 * ``POST /institutions/{schac}/ewp/iias``: import a get response (XML request body, or a
   multipart form with the document as ``file``); a document that is not valid against the
-  schema is refused with 422 and its errors, each with its line, and nothing is stored;
+  schema is refused with 422 and its errors, each with its line, and nothing is stored; a
+  document of more than ``ewp_jobs.BACKGROUND_THRESHOLD`` agreements is answered 202 with
+  the import job, which the task worker runs;
+* ``GET /institutions/{schac}/ewp/imports/{job}``: the progress and outcome of such a job;
 * ``POST /ewp/iia-hash``: the ``iia-hash`` of each ``iia`` of a document (any signed-in user).
 
 The two institution endpoints act as that institution (``core.api_auth.acting_at``) with
@@ -21,9 +24,12 @@ result), ``api_nominations`` (home and host sides, OMobilities export) and ``api
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
@@ -39,7 +45,9 @@ from intercampus.mobility import (
     api_reports,
     api_student,
 )
+from intercampus.mobility.models import EwpImportJob
 from intercampus.mobility.services import ewp as services
+from intercampus.mobility.services import ewp_jobs
 
 router = Router(tags=["mobility"])
 for _part in (
@@ -118,6 +126,45 @@ class ImportOut(Schema):
     items: list[ImportedIiaOut]
 
 
+class ImportJobOut(Schema):
+    job: str = Field(description="The import job's id")
+    url: str = Field(description="Where to follow the job (this API)")
+    page: str = Field(description="The job's page for staff")
+    phase: str = Field(description="queued, running, done or failed")
+    total: int = Field(description="Agreements in the document")
+    processed: int = Field(description="Agreements stored so far")
+    created: int
+    updated: int
+    unchanged: int
+    institutions_created: list[str]
+    warnings: list[str]
+    error: str = Field(description="Why the import failed, when it did")
+    errors: list[str] = Field(description="The schema problems, each with its line")
+
+
+def _job_out(request: HttpRequest, job: EwpImportJob) -> dict[str, Any]:
+    schac = job.institution.schac
+    return {
+        "job": str(job.uuid),
+        "url": request.build_absolute_uri(
+            reverse("api-1.0.0:ewp_import_job", kwargs={"schac": schac, "job": job.uuid})
+        ),
+        "page": request.build_absolute_uri(
+            reverse("staff:ewp_import_job", kwargs={"institution": schac, "job": job.uuid})
+        ),
+        "phase": job.phase,
+        "total": job.total,
+        "processed": job.processed,
+        "created": job.created_count,
+        "updated": job.updated_count,
+        "unchanged": job.unchanged_count,
+        "institutions_created": job.institutions_created,
+        "warnings": job.warnings,
+        "error": job.error,
+        "errors": job.problems,
+    }
+
+
 # --- Helpers --------------------------------------------------------------------------------
 
 
@@ -190,22 +237,25 @@ def iias_export(request: HttpRequest, schac: str) -> HttpResponse:
 @router.post(
     "/institutions/{schac}/ewp/iias",
     auth=AUTH,
-    response={200: ImportOut, 422: XmlRefusedOut},
+    response={200: ImportOut, 202: ImportJobOut, 422: XmlRefusedOut},
     summary="Import an EWP IIAs v7 get-response",
     openapi_extra=_DOCUMENT_BODY,
 )
 def iias_import(request: HttpRequest, schac: str) -> Any:
     """Each iia becomes (or updates) the copy of its serving partner, keeping its iia-hash
     as received. Every agreement must involve the institution of the path; copies of another
-    institution on the platform are refused (403)."""
+    institution on the platform are refused (403). A large document is imported by the task
+    worker: the answer is then 202 with the job to follow."""
     with acting_at(request, schac, MANAGE) as acting:
         data = _document(request)
         try:
-            report = services.iias_import(
+            report = ewp_jobs.iias_import_or_enqueue(
                 actor=acting.user, xml_bytes=data, institution=acting.institution
             )
         except EwpXmlError as error:
             return _refused(error)
+        if isinstance(report, EwpImportJob):
+            return Status(202, _job_out(request, report))
     return {
         "created": report.created,
         "updated": report.updated,
@@ -235,3 +285,20 @@ def iia_hash(request: HttpRequest) -> Any:
         {"iia_id": r.iia_id, "iia_hash": r.iia_hash, "valid_for_approval": r.valid_for_approval}
         for r in report.results
     ]
+
+
+@router.get(
+    "/institutions/{schac}/ewp/imports/{job}",
+    auth=AUTH,
+    response={200: ImportJobOut},
+    url_name="ewp_import_job",
+    summary="The progress and outcome of a large EWP import",
+)
+def iias_import_job(request: HttpRequest, schac: str, job: uuid.UUID) -> Any:
+    with acting_at(request, schac, MANAGE) as acting:
+        found = get_object_or_404(
+            EwpImportJob.objects.select_related("institution"),
+            institution=acting.institution,
+            uuid=job,
+        )
+        return _job_out(request, found)

@@ -65,8 +65,9 @@ Why = Literal["below_cutoff", "lost_tiebreak", "no_seats", "seats_left"]
 class RunIn(InputSchema):
     early: StrictBool = Field(
         False,
-        description="The call is still open: allocate now anyway (students can no "
-        "longer submit once it has run)",
+        description="The call is still open: allocate now anyway. The run closes the call "
+        "at once (its closes_at becomes the moment of the run): students can no longer apply "
+        "or submit",
     )
 
 

@@ -63,8 +63,9 @@ def _zoned(fields: dict[str, Any], institution: Institution) -> dict[str, Any]:
     return fields
 
 
-def place_out(place: Place, academic_year: str) -> dict[str, Any]:
-    """A place as staff see it, with the seats its agreement has left in ``academic_year``.
+def place_out(place: Place, limit: int | None = None) -> dict[str, Any]:
+    """A place as staff see it, with the most seats it may offer (``seats_left``; ``limit``
+    when already counted).
 
     Runs in the owner's scope (the seats used are counted from its nominations).
     """
@@ -73,7 +74,7 @@ def place_out(place: Place, academic_year: str) -> dict[str, Any]:
         **place_brief(place),
         "agreement": {"id": condition.agreement.uuid, "iia_code": condition.agreement.iia_code},
         "condition": condition.uuid,
-        "seats_left": selectors.seats_left(condition, academic_year),
+        "seats_left": selectors.seats_limit(place) if limit is None else limit,
     }
 
 
@@ -85,9 +86,11 @@ def _row(institution: Institution, call: Call) -> dict[str, Any]:
 def _detail(institution: Institution, call_uuid: uuid.UUID) -> dict[str, Any]:
     """The call with its places, what is over-offered and how many applications per state."""
     call = selectors.get_call(institution, call_uuid)
+    places = list(selectors.places_of(call))
+    limits = selectors.seats_limits(call, places)
     return {
         **_row(institution, call),
-        "places": [place_out(p, call.academic_year) for p in selectors.places_of(call)],
+        "places": [place_out(p, limits[p.pk]) for p in places],
         "over_offered": [
             {
                 "condition": item.condition.uuid,
@@ -176,7 +179,7 @@ def places_derive(request: HttpRequest, schac: str, call: uuid.UUID) -> list[dic
     with acting_at(request, schac, MANAGE_CALLS) as acting:
         found = selectors.get_call(acting.institution, call)
         created = services.places_derive(actor=acting.user, call=found)
-        return [place_out(p, found.academic_year) for p in created]
+        return [place_out(p) for p in created]
 
 
 @router.patch(PLACE, response=PlaceOut, auth=AUTH, summary="Set a place's seats")
@@ -188,7 +191,7 @@ def place_update(
         found = selectors.get_call(acting.institution, call)
         item = selectors.get_place(found, place)
         services.place_update(actor=acting.user, place=item, seats=payload.seats)
-        return place_out(selectors.get_place(found, place), found.academic_year)
+        return place_out(selectors.get_place(found, place))
 
 
 @router.delete(PLACE, response={204: None}, auth=AUTH, summary="Remove a place")

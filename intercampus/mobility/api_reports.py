@@ -142,9 +142,10 @@ _FILES = {
 def mobility_report(request: HttpRequest, schac: str, query: Query[ReportQuery]) -> Any:
     """Outgoing: where we send, our nominations; incoming: where we receive, the partners'
     nominations to us. A year that is not ``YYYY/YYYY`` (consecutive years) is refused with
-    422; without one, the current academic year."""
+    422; without one, the current academic year if it has nominations, else the newest year
+    that has some."""
     with acting_at(request, schac, VIEW) as acting:
-        year = query.year or selectors.current_academic_year()
+        year = query.year or selectors.default_report_year(acting.institution)
         report = selectors.mobility_report(acting.institution, year)
         if query.format == "json":
             return _report_out(report)

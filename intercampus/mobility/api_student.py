@@ -23,6 +23,7 @@ from ninja.pagination import paginate
 from intercampus.accounts.models import User
 from intercampus.core.api_auth import AUTH
 from intercampus.core.api_errors import LimitOffsetPagination
+from intercampus.core.limits import Line
 from intercampus.core.services import ServiceError
 from intercampus.institutions.models import Institution
 from intercampus.mobility.choices import ApplicationState
@@ -294,7 +295,7 @@ def application_withdraw(request: HttpRequest, application: uuid.UUID) -> dict[s
 def document_upload(
     request: HttpRequest,
     application: uuid.UUID,
-    kind: Form[str],
+    kind: Form[Line],
     file: File[UploadedFile],
 ) -> Status:
     """A PDF, PNG or JPEG of at most 5 MB, told by its content; a file that is none of them,

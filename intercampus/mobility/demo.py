@@ -1,5 +1,6 @@
-"""Demo mobility data: agreements among members and associate partners, an open call at TPU
-with applications, and a finished, published allocation at KTH with nominations.
+"""Demo mobility data: agreements among members and associate partners (the Americas too),
+an open call at TPU with applications, a finished, published allocation at KTH with
+nominations, and an open call at KTH for the year after that its students can apply to.
 
 For the demo loader (``intercampus demo``) to call after the institutions and the demo
 accounts exist. Everything is written through the mobility services, acting as the demo
@@ -25,8 +26,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TextIO
 
-from allauth.account.models import EmailAddress
-from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -35,7 +34,6 @@ from django_scopes import scopes_disabled
 from intercampus.accounts.choices import RoleKind
 from intercampus.accounts.models import Role, User
 from intercampus.institutions.models import Institution
-from intercampus.lib.apportion import apportion
 from intercampus.mobility import isced
 from intercampus.mobility.choices import (
     ApplicationState,
@@ -58,11 +56,13 @@ from intercampus.mobility.services import applications as application_services
 from intercampus.mobility.services import calls as call_services
 from intercampus.mobility.services import nominations as nomination_services
 from intercampus.network.demo.people import name_for
-from intercampus.network.demo.personas import demo_password
+from intercampus.network.demo.personas import demo_account
 
 TPU, KTH = "tpu.ru", "kth.se"
 POLITO, TUDA, THU = "polito.it", "tu-darmstadt.de", "tsinghua.edu.cn"
 AALTO, UPC, IST, TUE = "aalto.fi", "upc.edu", "tecnico.ulisboa.pt", "tue.nl"
+# The associate partners in the Americas.
+POLYMTL, USP = "polymtl.ca", "usp.br"
 # The demo officers who act for their institution; the others' copies are written by nobody.
 OFFICERS = {TPU: "iro@tpu.demo", KTH: "iro@kth.demo"}
 PERSONA_STUDENT = "student@kth.demo"
@@ -245,6 +245,55 @@ PAIRS: tuple[Pair, ...] = (
         _both(KTH, IST, (2, 2), 10, (("0715", ""),), EN, (("en", "B2", ""), ("pt", "A2", ""))),
         approved_by=(KTH, IST),
     ),
+    # Polytechnique Montréal teaches in French; KTH in English.
+    Pair(
+        KTH,
+        "KTH-POLYMTL-2026",
+        POLYMTL,
+        "POLYMTL-KTH-2026",
+        _both(
+            KTH,
+            POLYMTL,
+            (2, 2),
+            5,
+            (("0714", ""), ("0713", "")),
+            EN,
+            (("fr", "B2", ""), ("en", "B2", "")),
+        ),
+        approved_by=(KTH, POLYMTL),
+    ),
+    Pair(
+        USP,
+        "USP-TPU-2026",
+        TPU,
+        "TPU-USP-2026",
+        _both(
+            TPU,
+            USP,
+            (2, 2),
+            10,
+            (("0532", "Petroleum geology"),),
+            (("en", "B2", ""), ("ru", "A2", "")),
+            (("pt", "B1", ""), ("en", "B2", "")),
+        ),
+        approved_by=(USP, TPU),
+    ),
+    Pair(
+        POLITO,
+        "POLITO-USP-2026",
+        USP,
+        "USP-POLITO-2026",
+        _both(
+            POLITO,
+            USP,
+            (2, 2),
+            5,
+            (("0731", ""),),
+            (("en", "B2", ""), ("it", "A2", "")),
+            (("pt", "B1", ""), ("en", "B2", "")),
+        ),
+        approved_by=(POLITO,),
+    ),
     # Typed on both sides, and they drifted apart: KTH says 3 a year to TU/e, TU/e says 2.
     Pair(
         KTH,
@@ -336,6 +385,27 @@ KTH_CALL = {
 # Opened ten weeks and closed two weeks before the day the demo is first loaded.
 KTH_OPENS, KTH_CLOSES = -70, -14
 
+# Open now, for the year after: what a KTH student (student@kth.demo) can apply to. Its places
+# draw on the agreements' seats of 2028/2029, which nobody has used yet.
+KTH_OPEN_CALL = {
+    "title": "Exchange 2028/2029",
+    "description": (
+        "Exchange studies at partner universities in 2028/2029, one or two semesters, for "
+        "bachelor and master students of all schools. Rank up to three places."
+    ),
+    "academic_year": "2028/2029",
+    "terms": ["2028/2029-1/2", "2028/2029-2/2"],
+    "mobility_type": MobilityType.STUDENT_STUDIES,
+    "max_choices": 3,
+    "eligible_cycles": [6, 7],
+    "required_documents": [],
+    "weight_grades": 70,
+    "weight_language": 30,
+    "weight_committee": 0,
+}
+# Opened a week before the day the demo is first loaded, closes five weeks after it.
+KTH_OPEN_OPENS, KTH_OPEN_CLOSES = -7, 35
+
 # Scores are all different (20 for Swedish + 0.6 grade + 0.2 committee), so the result does
 # not depend on the call's lottery, which is drawn afresh when the call is created.
 KTH_APPLICANTS: tuple[Applicant, ...] = (
@@ -422,6 +492,7 @@ def load_demo_mobility(stdout: TextIO | None = None) -> None:
             (_("Agreements"), loader.agreements),
             (_("An open call at TPU"), loader.tpu_call),
             (_("A published allocation at KTH"), loader.kth_call),
+            (_("An open call at KTH"), loader.kth_open_call),
         ):
             run()
             if stdout is not None:
@@ -446,7 +517,6 @@ class _Loader:
     def __init__(self) -> None:
         self.institution = {i.schac: i for i in Institution.objects.all()}
         self.officer = {schac: User.objects.get(email=email) for schac, email in OFFICERS.items()}
-        self._password: str | None = None
 
     def actor(self, schac: str) -> User | None:
         return self.officer.get(schac)
@@ -538,24 +608,10 @@ class _Loader:
             closes_at=_local(today + datetime.timedelta(days=closes), 23, 59, zone),
             **fields,
         )
-        places = call_services.places_derive(actor=actor, call=call)
-        self._share_seats(actor, places)
+        # Places of a condition with several subject areas share its seats.
+        call_services.places_derive(actor=actor, call=call)
         call = call_services.call_publish(actor=actor, call=call)
         return call, True
-
-    def _share_seats(self, actor: User | None, places: list[Place]) -> None:
-        """A condition with several subject areas gives a place per area, each offering all
-        of its seats; share them out as the office would, so the call offers no more."""
-        by_condition: dict[int, list[Place]] = {}
-        for place in places:
-            by_condition.setdefault(place.condition_id, []).append(place)
-        for group in by_condition.values():
-            if len(group) < 2:
-                continue
-            shares = apportion(group[0].seats, [1] * len(group))
-            for place, seats in zip(group, shares, strict=True):
-                if place.seats != seats:
-                    call_services.place_update(actor=actor, place=place, seats=seats)
 
     def _places(self, call: Call) -> dict[tuple[str, str], Place]:
         return {(p.host_hei_id, p.subject_area): p for p in call.places.select_related("host")}
@@ -563,20 +619,8 @@ class _Loader:
     def _student(self, email: str, owner: str, locale: str) -> User:
         """A demo student of ``owner`` with a name typical of ``locale``; the demo password
         when the account is new (an account that exists keeps its password)."""
-        user = User.objects.filter(email=email).first()
-        if user is None:
-            first, last = name_for(locale, email)
-            if self._password is None:
-                # Hashing is slow on purpose: one hash for all the new accounts.
-                self._password = make_password(demo_password())
-            user = User(email=email, first_name=first, last_name=last, password=self._password)
-            user.full_clean(exclude=["password"])
-            user.save()
-            EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-        elif not user.first_name and not user.last_name:
-            # Made by another part of the demo (the events) without a name.
-            user.first_name, user.last_name = name_for(locale, email)
-            user.save(update_fields=["first_name", "last_name"])
+        first, last = name_for(locale, email)
+        user = demo_account(email, first_name=first, last_name=last)
         Role.objects.get_or_create(
             user=user, institution=self.institution[owner], kind=RoleKind.STUDENT
         )
@@ -624,6 +668,9 @@ class _Loader:
             # Over the days since the call opened, in the afternoon.
             at = call.opens_at + datetime.timedelta(days=number, hours=5 + number % 4)
             self._apply(call, student, data, places, at, number)
+
+    def kth_open_call(self) -> None:
+        self._call(KTH, KTH_OPEN_CALL, KTH_OPEN_OPENS, KTH_OPEN_CLOSES)
 
     # --- The allocation at KTH -----------------------------------------------------------
 

@@ -63,6 +63,9 @@ class _Head(msgspec.Struct):
 
 _decoder = msgspec.json.Decoder(_Instance)
 
+# msgspec, like json, decodes nested arrays by recursion: a few thousand levels exhaust it.
+_TOO_DEEP = "not valid JSON: nested too deeply"
+
 _EXPECTED = {
     "id": "expected an integer or a string",
     "score": "expected a number",
@@ -96,6 +99,8 @@ def parse_instance(data: bytes | str) -> Columns:
         raise InputError(_describe(str(e))) from None
     except msgspec.DecodeError as e:
         raise InputError(f"not valid JSON: {e}") from None
+    except RecursionError:
+        raise InputError(_TOO_DEEP) from None
     _check_format(doc)
     apps, places = doc.applicants, doc.places
     prefs, pref_arrays = _prefs([a.prefs for a in apps])
@@ -139,6 +144,8 @@ def _prefs(raws: list[msgspec.Raw]) -> tuple[Sequence, tuple | None]:
 def _decode_prefs(raw: msgspec.Raw, i: int) -> list:
     try:
         return msgspec.json.decode(raw, type=list[Id])
+    except RecursionError:
+        raise InputError(f"applicants[{i}].prefs: {_TOO_DEEP}") from None
     except msgspec.ValidationError as e:
         message = str(e).replace(" - at `$", f" - at `$.applicants[{i}].prefs")
         if " - at `$" not in message:
@@ -184,8 +191,8 @@ def _int_lists(blob: bytes, n: int) -> tuple[np.ndarray, np.ndarray] | None:
 def _check_format_first(data: bytes | str) -> None:
     try:
         head = msgspec.json.decode(data, type=_Head)
-    except msgspec.ValidationError:
-        return  # not even an object: the full error says so
+    except (msgspec.ValidationError, RecursionError):
+        return  # not even an object, or too deep: the full error says so
     _check_format(head)
 
 

@@ -444,7 +444,9 @@ class PlaceOut(PlaceBriefOut):
     agreement: AgreementRefOut
     condition: uuid.UUID
     seats_left: int = Field(
-        description="Mobilities per year the agreement has not used yet in the call's year"
+        description="The most seats this place may offer: the agreement's mobilities per year "
+        "in the call's year, less what other calls hold and the call's other places under the "
+        "same condition"
     )
 
 
@@ -560,7 +562,7 @@ class CallPatch(PatchSchema):
 
 
 class PlacePatch(InputSchema):
-    seats: StrictInt = Field(ge=0, description="At most what the agreement has left this year")
+    seats: StrictInt = Field(ge=0, description="At most the place's seats_left")
 
 
 # --- Applications ---------------------------------------------------------------------------

@@ -22,3 +22,12 @@ def send_allocation_results(run_uuid: str) -> int:
     from intercampus.mobility.services.allocation import allocation_send_results
 
     return allocation_send_results(run_uuid=run_uuid)
+
+
+@task()
+def import_ewp_document(job_uuid: str, actor_id: int | None) -> dict[str, Any]:
+    """Import a large EWP IIAs document queued by ``iias_import_or_enqueue``; the job's page
+    follows its progress (queued, importing n of m, done or failed with the reason)."""
+    from intercampus.mobility.services.ewp_jobs import iias_import_job_run
+
+    return iias_import_job_run(job_uuid=job_uuid, actor_id=actor_id)

@@ -132,6 +132,7 @@ def consortium_detail(request: HttpRequest, slug: str) -> dict[str, Any]:
         "associate_partners": partners,
         "totals": totals.as_dict(),
         "totals_year": totals.year,
+        "totals_years": totals.years,
         "work_groups": list(selectors.work_groups_of(consortium)),
     }
 

@@ -17,6 +17,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from intercampus.core.limits import BoundedTextFormMixin
 from intercampus.institutions.models import Institution, Person
 from intercampus.network.choices import (
     ActionStatus,
@@ -75,14 +76,14 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
 # --- Consortium and memberships ------------------------------------------------------------
 
 
-class ConsortiumForm(forms.Form):
+class ConsortiumForm(BoundedTextFormMixin, forms.Form):
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 6})
     )
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
 
 
-class MembershipAddForm(forms.Form):
+class MembershipAddForm(BoundedTextFormMixin, forms.Form):
     """Make an institution already on the platform a member or associate partner."""
 
     institution = institution_field(Institution.objects.none())
@@ -94,7 +95,7 @@ class MembershipAddForm(forms.Form):
         self.fields["institution"].queryset = institutions
 
 
-class MemberInstitutionForm(forms.Form):
+class MemberInstitutionForm(BoundedTextFormMixin, forms.Form):
     """A new institution and its membership, in one form."""
 
     schac = forms.CharField(
@@ -121,7 +122,7 @@ class MemberInstitutionForm(forms.Form):
         return {name: self.cleaned_data[name] for name in names}
 
 
-class MembershipChangeForm(forms.Form):
+class MembershipChangeForm(BoundedTextFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=MembershipKind.choices)
     since = date_field(_("Since"))
     until = date_field(_("Until"), required=False, help_text=_("Set a date to end the membership."))
@@ -130,7 +131,7 @@ class MembershipChangeForm(forms.Form):
 # --- Work groups ---------------------------------------------------------------------------
 
 
-class WorkGroupForm(forms.Form):
+class WorkGroupForm(BoundedTextFormMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     slug = forms.SlugField(
         label=_("Short code"),
@@ -168,7 +169,7 @@ class WorkGroupForm(forms.Form):
         }
 
 
-class AppointmentForm(forms.Form):
+class AppointmentForm(BoundedTextFormMixin, forms.Form):
     """The General Assembly's decision appointing a coordinator institution."""
 
     institution = institution_field(Institution.objects.none(), _("Coordinator institution"))
@@ -190,7 +191,7 @@ class AppointmentForm(forms.Form):
         self.fields["institution"].queryset = institutions
 
 
-class WorkGroupMemberForm(forms.Form):
+class WorkGroupMemberForm(BoundedTextFormMixin, forms.Form):
     """Seat an institution, with a representative from its people or a new one typed here."""
 
     institution = institution_field(Institution.objects.none())
@@ -256,7 +257,7 @@ class WorkGroupMemberForm(forms.Form):
         return {name: self.cleaned_data[name] for name in self.NEW_PERSON_FIELDS}
 
 
-class AccessPointForm(forms.Form):
+class AccessPointForm(BoundedTextFormMixin, forms.Form):
     institution = institution_field(Institution.objects.none())
     since = date_field(_("Since"), required=False)
 
@@ -271,7 +272,7 @@ class AccessPointForm(forms.Form):
 # --- Projects ------------------------------------------------------------------------------
 
 
-class ProjectForm(forms.Form):
+class ProjectForm(BoundedTextFormMixin, forms.Form):
     slug = forms.SlugField(
         label=_("Short code"), max_length=50, help_text=_("Used in web addresses, e.g. incomm.")
     )
@@ -313,7 +314,7 @@ class ProjectForm(forms.Form):
         return {name: getattr(project, name) for name in cls.FIELDS}
 
 
-class ProjectPartnerForm(forms.Form):
+class ProjectPartnerForm(BoundedTextFormMixin, forms.Form):
     institution = institution_field(
         Institution.objects.none(), _("Institution on the platform"), required=False
     )
@@ -350,20 +351,20 @@ class ProjectPartnerForm(forms.Form):
         return data
 
 
-class ProjectOutputForm(forms.Form):
+class ProjectOutputForm(BoundedTextFormMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=300)
     due = date_field(_("Due"), required=False)
     status = forms.ChoiceField(label=_("Status"), choices=OutputStatus.choices)
 
 
-class OutputStatusForm(forms.Form):
+class OutputStatusForm(BoundedTextFormMixin, forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=OutputStatus.choices)
 
 
 # --- Meetings, decisions and actions (the coordinator) -------------------------------------
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(BoundedTextFormMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     date = date_field(_("Date"))
     location = forms.CharField(
@@ -397,12 +398,12 @@ class MeetingCreateForm(MeetingForm):
     )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(BoundedTextFormMixin, forms.Form):
     text = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 3}))
     reference = forms.CharField(label=_("Reference"), max_length=50, required=False)
 
 
-class ActionForm(forms.Form):
+class ActionForm(BoundedTextFormMixin, forms.Form):
     title = forms.CharField(label=_("Action"), max_length=300)
     owner = institution_field(Institution.objects.none(), _("Owner"))
     due = date_field(_("Due"), required=False)
@@ -415,5 +416,5 @@ class ActionForm(forms.Form):
         self.fields["owner"].queryset = institutions
 
 
-class ActionStatusForm(forms.Form):
+class ActionStatusForm(BoundedTextFormMixin, forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=ActionStatus.choices)

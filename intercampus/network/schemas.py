@@ -88,6 +88,11 @@ class TotalsOut(Schema):
     students: int
 
 
+class TotalsYearOut(Schema):
+    year: int
+    institutions: int = Field(description="How many institutions' latest figures are of this year")
+
+
 class WorkGroupSummaryOut(Schema):
     slug: str
     name: str
@@ -103,7 +108,15 @@ class ConsortiumDetailOut(ConsortiumOut):
     members: list[MemberOut]
     associate_partners: list[MemberOut]
     totals: TotalsOut
-    totals_year: int | None = Field(description="The latest year with headcounts, summed")
+    totals_year: int | None = Field(
+        description="The newest year in the totals; see totals_years for every year used"
+    )
+    totals_years: list[TotalsYearOut] = Field(
+        description=(
+            "Each institution is counted with the latest year it reported: how many "
+            "institutions each year's figures come from, newest year first"
+        )
+    )
     work_groups: list[WorkGroupSummaryOut]
 
 

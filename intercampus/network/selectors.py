@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
+from django.utils.translation import ngettext
 from django_scopes import scopes_disabled
 
 from intercampus.institutions.choices import HeadcountCategory
@@ -30,35 +32,72 @@ def current_memberships(consortium: Consortium) -> QuerySet[Membership]:
 
 
 @dataclass(frozen=True)
-class Totals:
-    """Consortium headcount totals for one year (the latest with figures)."""
+class YearUsed:
+    """How many institutions' totals come from one year."""
 
-    year: int | None
+    year: int
+    institutions: int
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Consortium headcount totals: each institution counted with its latest reported year.
+
+    Institutions report when they can, so one year rarely has everyone's figures; summing one
+    year only would drop everyone who has not reported it yet. ``years`` says which years the
+    sums draw on (newest first), so a page or a client can say so.
+    """
+
+    years: tuple[YearUsed, ...] = ()
     professors: int = 0
     teachers: int = 0
     phd_students: int = 0
     students: int = 0
 
+    @property
+    def year(self) -> int | None:
+        """The newest year in the sums, or None when nobody has reported."""
+        return self.years[0].year if self.years else None
+
+    @property
+    def one_year(self) -> bool:
+        """Whether every institution counted reported the same latest year."""
+        return len(self.years) == 1
+
     def as_dict(self) -> dict[str, int]:
         return {c.value: getattr(self, c.value) for c in HeadcountCategory}
 
+    def years_text(self) -> str:
+        """The years used, as a phrase: "2025 for 15 institutions, 2024 for 1"."""
+        parts = [
+            ngettext(
+                "{year} for {n} institution", "{year} for {n} institutions", used.institutions
+            ).format(year=used.year, n=used.institutions)
+            for used in self.years
+        ]
+        return ", ".join(parts)
+
 
 def consortium_totals(consortium: Consortium) -> Totals:
-    """Sums of the latest year's headcounts of the current members and associate partners."""
-    counts = Headcount.objects.filter(
-        institution__memberships__consortium=consortium,
-        institution__memberships__until__isnull=True,
+    """Sums of the headcounts of the current members and associate partners, each institution
+    with the latest year it reported (see ``Totals``)."""
+    institutions = current_memberships(consortium).values("institution_id")
+    latest_year = (
+        Headcount.objects.filter(institution_id=OuterRef("institution_id"))
+        .order_by("-year")
+        .values("year")[:1]
     )
-    year = counts.order_by("-year").values_list("year", flat=True).first()
-    if year is None:
-        return Totals(year=None)
-    sums = dict(
-        counts.filter(year=year)
-        .values("category")
-        .annotate(total=Sum("count"))
-        .values_list("category", "total")
-    )
-    return Totals(year=year, **{c.value: sums.get(c.value, 0) for c in HeadcountCategory})
+    rows = Headcount.objects.filter(
+        institution_id__in=institutions, year=Subquery(latest_year)
+    ).values_list("institution_id", "year", "category", "count")
+    sums: Counter[str] = Counter()
+    year_of: dict[int, int] = {}
+    for institution_id, year, category, count in rows:
+        sums[category] += count
+        year_of[institution_id] = year
+    per_year = sorted(Counter(year_of.values()).items(), reverse=True)
+    years = tuple(YearUsed(year=y, institutions=n) for y, n in per_year)
+    return Totals(years=years, **{c.value: sums[c.value] for c in HeadcountCategory})
 
 
 def members_and_partners(consortium: Consortium) -> tuple[list[Membership], list[Membership]]:

@@ -80,8 +80,8 @@ class ProgrammeIn(InputSchema):
     active: bool = True
 
 
-# Described inline: the mobility app's CefrLevel (with "NS") has the same name, and the
-# OpenAPI document has one component per name.
+# Described inline: the mobility app's CefrLevel has the same name, and the OpenAPI document
+# has one component per name.
 BuddyLevel = Annotated[
     CefrLevel, WithJsonSchema({"type": "string", "enum": list(CefrLevel.values)})
 ]
@@ -89,8 +89,8 @@ BuddyLevel = Annotated[
 
 class ParticipantIn(InputSchema):
     languages: dict[str, BuddyLevel] = Field(
-        description='Language code to CEFR level, e.g. {"en": "C1", "de": "B1"}; only B1 '
-        "and up count for matching",
+        description='Language code to CEFR level, e.g. {"sv": "NS", "en": "C1", "de": "B1"} '
+        "(NS: native speaker, the best level); only B1 and up count for matching",
         max_length=10,
     )
     faculty: uuid.UUID | None = Field(None, description="One of the host's units (UUID)")
@@ -130,6 +130,10 @@ class BuddyProfileOut(ProfileOut):
 class NewcomerProfileOut(ProfileOut):
     arrival_date: datetime.date
     journey: uuid.UUID | None
+    unmatched_reason: str = Field(
+        "", description="Why the newcomer has no buddy yet (in my sign-ups); empty with one"
+    )
+    matching_queued: bool = Field(False, description="A matching run of the programme is queued")
 
 
 class MyProfilesOut(Schema):
@@ -201,16 +205,9 @@ class CheckInOut(Schema):
     note: str
 
 
-class MatchingRunOut(Schema):
-    run: uuid.UUID
-    algorithm_version: str
-    waiting: int = Field(description="Newcomers without a buddy before the run")
-    matched: int = Field(description="Of them, matched by this run")
-    unmatched: int
-    kept: int = Field(description="Proposed and accepted pairs, kept as they were")
-    buddies: int
-    capacity_left: int
-    total_score: int
+class MatchingRunQueuedOut(Schema):
+    queued: bool = Field(description="A matching run is queued for the task worker")
+    detail: str
 
 
 class MatchFilters(Schema):
@@ -264,6 +261,8 @@ def _profile_out(profile: BuddyProfile | NewcomerProfile) -> dict[str, Any]:
         data.update(
             arrival_date=profile.arrival_date,
             journey=profile.journey.uuid if profile.journey_id else None,
+            unmatched_reason=getattr(profile, "unmatched_reason", ""),
+            matching_queued=profile.programme.matching_queued_at is not None,
         )
     return data
 
@@ -339,6 +338,7 @@ def open_programmes(request: HttpRequest) -> list[dict]:
 @router.get("/me/buddy-profiles", response=MyProfilesOut, auth=AUTH, summary="My sign-ups")
 def my_profiles(request: HttpRequest) -> dict:
     mine = selectors.profiles_of(request.auth)
+    selectors.explain_my_waiting(mine)
     return {
         "buddy": [_profile_out(p) for p in mine.buddy],
         "newcomer": [_profile_out(p) for p in mine.newcomer],
@@ -465,15 +465,21 @@ def programme_create(request: HttpRequest, schac: str, payload: ProgrammeIn) -> 
 
 @router.post(
     "/institutions/{schac}/buddy-programmes/{programme}/matching-runs",
-    response={201: MatchingRunOut},
+    response={202: MatchingRunQueuedOut},
     auth=AUTH,
-    summary="Run matching: newcomers without a buddy into the places left; no pair moves",
+    summary="Queue a matching run: newcomers without a buddy into the places left; no pair moves",
 )
 def matching_run(request: HttpRequest, schac: str, programme: uuid.UUID) -> Status:
     with acting_at(request, schac, MANAGE) as acting:
         found = selectors.get_programme(acting.institution, programme)
-        stats = services.matching_run(actor=acting.user, programme=found, trigger="api")
-        return Status(201, stats.as_dict())
+        services.matching_request(actor=acting.user, programme=found)
+        return Status(
+            202,
+            {
+                "queued": True,
+                "detail": _("Matching is queued; list the matches once it has run."),
+            },
+        )
 
 
 @router.get(

@@ -1,6 +1,6 @@
 """Demo onboarding: arrival journey templates at TPU, KTH and Politecnico di Torino, TPU's
-incoming newcomers at different stages of their journeys, and the TPU Buddy Club with its
-buddies, newcomers, matches and check-ins.
+incoming newcomers at different stages of their journeys, the TPU Buddy Club with its
+buddies, newcomers, matches and check-ins, and KTH's buddy programme, open for sign-ups.
 
 For the demo loader (``intercampus demo``) to call after the institutions, the accounts, the
 mobility demo (TPU accepts a KTH student's nomination there) and the events demo exist.
@@ -33,8 +33,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from allauth.account.models import EmailAddress
-from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -48,7 +46,7 @@ from intercampus.mobility.choices import NominationStatus
 from intercampus.mobility.models import Nomination
 from intercampus.mobility.services.nominations import anchor_date_for
 from intercampus.network.demo.people import name_for
-from intercampus.network.demo.personas import demo_password
+from intercampus.network.demo.personas import demo_account
 from intercampus.onboarding import workdays
 from intercampus.onboarding.choices import (
     OffsetKind,
@@ -497,6 +495,7 @@ EARTH = "School of Earth Sciences & Engineering"
 MANUFACTURING = "School of Advanced Manufacturing Technologies"
 
 PROGRAMME_NAME = "TPU Buddy Club"
+KTH_PROGRAMME = "KTH Buddy Programme"
 INTERESTS = (
     "board games",
     "chess",
@@ -515,7 +514,7 @@ INTERESTS = (
 
 @dataclass(frozen=True)
 class Newcomer:
-    """A degree newcomer the host adds itself, at one stage of their journey."""
+    """A newcomer the host adds itself, at one stage of their journey."""
 
     email: str
     locale: str
@@ -527,6 +526,8 @@ class Newcomer:
     late: tuple[str, ...] = ()
     # Steps done before they are due (every step due before today is done, but the late).
     early: tuple[str, ...] = ()
+    host: str = TPU
+    target_group: str = TargetGroup.DEGREE_MASTER
 
 
 # The incoming students of the events demo (newcomer1@tpu.demo...), who registered for the
@@ -612,6 +613,43 @@ NEWCOMERS: tuple[Newcomer, ...] = (
         ("cooking", "music"),
     ),
 )
+EECS = "School of Electrical Engineering and Computer Science"
+ABE = "School of Architecture and the Built Environment"
+# Exchange students KTH adds by hand (their partners are not on the platform yet): one has
+# arrived, two arrive in two months. They wait for a buddy in KTH's buddy programme, where
+# nobody has volunteered yet: a KTH student who signs up (student@kth.demo) is matched.
+KTH_NEWCOMERS: tuple[Newcomer, ...] = (
+    Newcomer(
+        "incoming1@kth.demo",
+        "es_ES",
+        ARRIVED,
+        EECS,
+        {"es": "C2", "en": "C1"},
+        ("hiking", "music"),
+        host=KTH,
+        target_group=TargetGroup.EXCHANGE,
+    ),
+    Newcomer(
+        "incoming2@kth.demo",
+        "fr_FR",
+        ARRIVING,
+        ABE,
+        {"fr": "C2", "en": "B2"},
+        ("photography", "travel"),
+        host=KTH,
+        target_group=TargetGroup.EXCHANGE,
+    ),
+    Newcomer(
+        "incoming3@kth.demo",
+        "pt_BR",
+        ARRIVING,
+        EECS,
+        {"pt": "C2", "en": "B2", "es": "B1"},
+        ("football", "cooking"),
+        host=KTH,
+        target_group=TargetGroup.EXCHANGE,
+    ),
+)
 # What the KTH students whom TPU accepted tell the buddy programme (by e-mail; others get
 # the default).
 NOMINEE_PROFILE = ({"sv": "C2", "en": "C1", "de": "A2"}, CSR, ("skiing", "hiking", "robotics"))
@@ -665,6 +703,7 @@ def load_demo_onboarding(stdout: TextIO | None = None) -> None:
             (_("Journey templates"), loader.templates),
             (_("Journeys of TPU's newcomers"), loader.journeys),
             (_("The TPU Buddy Club"), loader.buddies),
+            (_("KTH's buddy programme"), loader.kth_programme),
         ):
             run()
             if stdout is not None:
@@ -697,7 +736,6 @@ class _Loader:
         }
         self.today = host_today(self.tpu, self.now) if self.tpu else self.now.date()
         self.zone = zoneinfo.ZoneInfo(self.tpu.timezone) if self.tpu else datetime.UTC
-        self._password: str | None = None
         # The journeys this load started, with what each newcomer tells the buddy programme
         # (None: the nominated exchange students, who all tell NOMINEE_PROFILE).
         self.started: list[tuple[Journey, Newcomer | None]] = []
@@ -731,7 +769,7 @@ class _Loader:
 
     def journeys(self) -> None:
         self._nominees()
-        for data in NEWCOMERS:
+        for data in NEWCOMERS + KTH_NEWCOMERS:
             self._newcomer(data)
 
     def _nominees(self) -> None:
@@ -759,23 +797,23 @@ class _Loader:
                 self.started.append((journey, None))
 
     def _newcomer(self, data: Newcomer) -> None:
+        host = self.institution.get(data.host)
+        if host is None:
+            return
         given, family = name_for(data.locale, data.email)
-        user = User.objects.filter(email=data.email).first()
-        if user is not None and not user.first_name and not user.last_name:
-            # Made by the events demo, without a name.
-            User.objects.filter(pk=user.pk).update(first_name=given, last_name=family)
-        started = user is not None and (
-            Journey.objects.filter(institution=self.tpu, newcomer=user, reference="").exists()
-        )
-        if started or journey_services.active_template(self.tpu, TargetGroup.DEGREE_MASTER) is None:
+        # An account the newcomer can sign in with (the service would make one without a
+        # password, to be set from the invitation).
+        user = demo_account(data.email, first_name=given, last_name=family)
+        started = Journey.objects.filter(institution=host, newcomer=user, reference="").exists()
+        if started or journey_services.active_template(host, data.target_group) is None:
             return
         journey = newcomer_services.newcomer_add(
-            actor=self.officer.get(TPU),
-            host=self.tpu,
+            actor=self.officer.get(data.host),
+            host=host,
             email=data.email,
             given_name=given,
             family_name=family,
-            target_group=TargetGroup.DEGREE_MASTER,
+            target_group=data.target_group,
             anchor_date=self._anchor(data),
         ).journey
         start = min(self.today, journey.anchor_date - datetime.timedelta(days=LEAD_DAYS))
@@ -804,7 +842,7 @@ class _Loader:
         """Mark done every step due before today except the ``late`` ones, and the ``early``
         ones: the newcomer's own steps by the newcomer, the others by the host's office; each
         done a few days before it was due (and not before the journey started)."""
-        officer = self.officer.get(TPU)
+        officer = self.officer.get(journey.institution.schac)
         states = (
             JourneyStepState.objects.filter(journey=journey)
             .filter(Q(due_date__lt=self.today) | Q(step__title__in=early))
@@ -851,6 +889,32 @@ class _Loader:
         )
         self._settle_matches(programme, stats.run)
 
+    def kth_programme(self) -> None:
+        """KTH's programme, open for sign-ups: KTH's incoming exchange students wait in it
+        for a buddy, and a KTH student (``student@kth.demo``) can volunteer from their buddy
+        page and be matched with them."""
+        kth = self.institution.get(KTH)
+        if kth is None:
+            return
+        programme = BuddyProgramme.objects.filter(institution=kth, name=KTH_PROGRAMME).first()
+        if programme is None:
+            programme = buddy_services.programme_create(
+                actor=self.officer.get(KTH),
+                institution=kth,
+                name=KTH_PROGRAMME,
+                campus="Stockholm",
+                description=(
+                    "KTH students who welcome exchange and master's students: a fika before "
+                    "the term starts, help with the first week's errands, and the student "
+                    "union's events."
+                ),
+                interest_choices=list(INTERESTS),
+            )
+        faculties = {
+            u.name: u for u in OrganisationalUnit.objects.filter(institution=kth, parent=None)
+        }
+        self._newcomer_profiles(programme, faculties)
+
     def _buddy_profiles(self, programme: BuddyProgramme, faculties: dict) -> int:
         created = 0
         for data in BUDDIES:
@@ -891,6 +955,8 @@ class _Loader:
     def _newcomer_profiles(self, programme: BuddyProgramme, faculties: dict) -> int:
         created = 0
         for journey, data in sorted(self.started, key=lambda s: (s[0].anchor_date, s[0].pk)):
+            if journey.institution_id != programme.institution_id:
+                continue
             user = journey.newcomer
             if NewcomerProfile.objects.filter(programme=programme, user=user).exists():
                 continue
@@ -946,18 +1012,8 @@ class _Loader:
 
     def _student(self, email: str) -> User:
         """A TPU student with a Russian name; the demo password when the account is new."""
-        user = User.objects.filter(email=email).first()
-        if user is None:
-            first, last = name_for("ru_RU", email)
-            if self._password is None:
-                self._password = make_password(demo_password())
-            user = User(email=email, first_name=first, last_name=last, password=self._password)
-            user.full_clean(exclude=["password"])
-            user.save()
-            EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-        elif not user.first_name and not user.last_name:
-            first, last = name_for("ru_RU", email)
-            User.objects.filter(pk=user.pk).update(first_name=first, last_name=last)
+        first, last = name_for("ru_RU", email)
+        user = demo_account(email, first_name=first, last_name=last)
         Role.objects.get_or_create(user=user, institution=self.tpu, kind=RoleKind.STUDENT)
         return user
 

@@ -10,6 +10,7 @@ from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from intercampus.core.limits import BoundedTextFormMixin
 from intercampus.core.services import ServiceError
 from intercampus.lib.spreadsheets import SpreadsheetError, read_table
 from intercampus.onboarding.choices import (
@@ -36,7 +37,7 @@ def add_errors(form: forms.Form, error: ServiceError | ValidationError) -> None:
         form.add_error(None, error)
 
 
-class TemplateForm(forms.Form):
+class TemplateForm(BoundedTextFormMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     target_group = forms.ChoiceField(label=_("Target group"), choices=TargetGroup.choices)
     description = forms.CharField(
@@ -87,7 +88,7 @@ class LinksField(forms.CharField):
         return links
 
 
-class StepForm(forms.Form):
+class StepForm(BoundedTextFormMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     phase = forms.ChoiceField(label=_("Phase"), choices=Phase.choices)
     owner_role = forms.ChoiceField(label=_("Who does it"), choices=StepOwner.choices)
@@ -152,7 +153,7 @@ class StepForm(forms.Form):
         return data
 
 
-class NewcomerForm(forms.Form):
+class NewcomerForm(BoundedTextFormMixin, forms.Form):
     email = forms.EmailField(label=_("E-mail address"))
     given_name = forms.CharField(label=_("Given name"), max_length=150)
     family_name = forms.CharField(label=_("Family name"), max_length=150)
@@ -170,7 +171,7 @@ class NewcomerForm(forms.Form):
     )
 
 
-class SpreadsheetForm(forms.Form):
+class SpreadsheetForm(BoundedTextFormMixin, forms.Form):
     file = forms.FileField(
         label=_("Spreadsheet"),
         help_text=_(
@@ -198,7 +199,7 @@ class SpreadsheetForm(forms.Form):
         return upload
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(BoundedTextFormMixin, forms.Form):
     evidence = forms.FileField(
         label=_("Evidence (optional)"),
         required=False,
@@ -207,7 +208,7 @@ class EvidenceForm(forms.Form):
     )
 
 
-class CohortFilterForm(forms.Form):
+class CohortFilterForm(BoundedTextFormMixin, forms.Form):
     """The dashboard's filters (GET); they are read by selectors.CohortFilters."""
 
     q = forms.CharField(label=_("Name or e-mail"), required=False, max_length=100)

@@ -10,6 +10,7 @@ from django.conf.locale import LANG_INFO
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from intercampus.core.limits import BoundedTextFormMixin
 from intercampus.institutions.models import OrganisationalUnit
 from intercampus.onboarding.models.buddies import (
     MAX_CAPACITY,
@@ -42,7 +43,7 @@ def _split_labels(text: str) -> list[str]:
     return [part.strip() for line in text.splitlines() for part in line.split(",") if part.strip()]
 
 
-class ProgrammeForm(forms.Form):
+class ProgrammeForm(BoundedTextFormMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     campus = forms.CharField(label=_("Campus"), max_length=200, required=False)
     description = forms.CharField(
@@ -96,7 +97,7 @@ class ProgrammeForm(forms.Form):
         return _split_labels(self.cleaned_data.get("interest_choices") or "")
 
 
-class ParticipantForm(forms.Form):
+class ParticipantForm(BoundedTextFormMixin, forms.Form):
     """Languages with levels, faculty and interests: what buddies and newcomers both say."""
 
     faculty = forms.ModelChoiceField(
@@ -257,7 +258,7 @@ class NewcomerSignupForm(ParticipantForm):
         return {**super().service_kwargs(), "arrival_date": self.cleaned_data.get("arrival_date")}
 
 
-class DeclineForm(forms.Form):
+class DeclineForm(BoundedTextFormMixin, forms.Form):
     reason = forms.CharField(
         label=_("Why do you decline? (optional)"),
         required=False,
@@ -266,7 +267,7 @@ class DeclineForm(forms.Form):
     )
 
 
-class CheckInForm(forms.Form):
+class CheckInForm(BoundedTextFormMixin, forms.Form):
     date = forms.DateField(label=_("Date"), widget=DATE)
     kind = forms.ChoiceField(label=_("Kind"), choices=CheckInKind.choices)
     minutes = forms.IntegerField(label=_("Minutes"), min_value=0, max_value=24 * 60, initial=30)

@@ -8,7 +8,8 @@ without a database (``intercampus match-buddies --instance FILE --out FILE``)::
                    "avail_from": 47, "avail_to": 59}]}
 
 ``langs`` are the languages spoken at B1 or better; ``arrival``, ``avail_from`` and
-``avail_to`` are day numbers (the window includes both ends). Ids are integers or strings,
+``avail_to`` are day numbers (the window includes both ends), or null when not known (an
+unknown day earns no availability points, as in the solver). Ids are integers or strings,
 unique among the students and among the buddies; faculties and interests are integers or
 strings, a faculty may be null. Everyone is in one programme and the default compatibility
 applies. Other keys are ignored. The output is one JSON object ``{"<student id>": <buddy id
@@ -23,6 +24,7 @@ import sys
 from intercampus.onboarding.matching import Buddy, Newcomer
 
 FORMAT = "buddy-instance/1"
+_INT32_MAX = 2**31 - 1
 
 
 class InstanceError(ValueError):
@@ -42,6 +44,8 @@ def parse_instance(data: bytes | str) -> tuple[list[Newcomer], list[Buddy]]:
         doc = json.loads(data)
     except (ValueError, UnicodeDecodeError) as e:
         raise InstanceError(f"not valid JSON: {e}") from None
+    except RecursionError:
+        raise InstanceError("not valid JSON: nested too deeply") from None
     if not isinstance(doc, dict):
         raise InstanceError("expected a JSON object at the top level")
     if doc.get("format") != FORMAT:
@@ -92,11 +96,11 @@ def _buddy(item, where: str) -> Buddy:
     fields = ("id", "capacity", "langs", "faculty", "interests", "avail_from", "avail_to")
     _fields(item, where, fields)
     capacity = item["capacity"]
-    if not _is_int(capacity) or capacity < 0:
-        raise InstanceError(f"{where}.capacity: expected a non-negative integer")
+    if not _is_int(capacity) or not 0 <= capacity <= _INT32_MAX:
+        raise InstanceError(f"{where}.capacity: expected a non-negative integer up to {_INT32_MAX}")
     start = _day(item["avail_from"], f"{where}.avail_from")
     end = _day(item["avail_to"], f"{where}.avail_to")
-    if end < start:
+    if start is not None and end is not None and end < start:
         raise InstanceError(f"{where}.avail_to: {end} is before avail_from {start}")
     return Buddy(
         id=_id(item["id"], f"{where}.id"),
@@ -145,9 +149,13 @@ def _interests(value, where: str) -> frozenset:
     return frozenset(value)
 
 
-def _day(value, where: str) -> int:
-    if not _is_int(value):
-        raise InstanceError(f"{where}: expected a day number (an integer)")
+def _day(value, where: str) -> int | None:
+    # Bounded: the solver computes distances between days in 64-bit integers.
+    if value is not None and not (_is_int(value) and -_INT32_MAX <= value <= _INT32_MAX):
+        raise InstanceError(
+            f"{where}: expected a day number (an integer between {-_INT32_MAX} and "
+            f"{_INT32_MAX}) or null"
+        )
     return value
 
 

@@ -22,3 +22,12 @@ def send_journey_reminders(days_before: int = DEFAULT_DAYS_BEFORE) -> dict[str, 
         "journeys": len(run.journeys),
         "emails": run.emails,
     }
+
+
+@task()
+def match_buddies(programme_uuid: str, actor_id: int | None, trigger: str) -> dict[str, object]:
+    """Match the programme's waiting newcomers; queued by sign-ups and declines
+    (``services.buddies.match_after_commit``). Returns the run's figures."""
+    from intercampus.onboarding.services.buddies import matching_run_queued
+
+    return matching_run_queued(programme_uuid=programme_uuid, actor_id=actor_id, trigger=trigger)

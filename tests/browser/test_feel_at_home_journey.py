@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.utils import formats, timezone, translation
 from django_scopes import scopes_disabled
 from playwright.sync_api import Page, expect
@@ -236,9 +237,16 @@ def the_student_reads_her_journey(student: Page) -> None:
 # --- 3. She asks for a buddy and is matched before arriving ----------------------------------
 
 
+def the_worker_matches_her(story: Story) -> None:
+    """Her acceptance put her in TPU's buddy programme with the languages of her application
+    and queued a matching run (never run inside the web request): the task worker runs it."""
+    assert not BuddyMatch.objects.filter(programme=story.programme).exists()
+    call_command("worker", "--batch", verbosity=0)
+    assert BuddyMatch.objects.filter(programme=story.programme).count() == 1
+
+
 def the_student_asks_for_a_buddy(student: Page) -> None:
-    """Her acceptance put her in TPU's buddy programme with the languages of her application,
-    and matching ran at once: before she even opens the page, she has a buddy."""
+    """The worker matched her: before she even opens the page, she has a buddy."""
     student.goto("/me/buddy/")
     expect(student.locator("article[id^=match-] h3")).to_have_text(f"Your buddy: {BUDDY}")
 
@@ -330,6 +338,8 @@ def test_a_nominated_student_gets_a_journey_a_buddy_and_a_seat_from_the_waitlist
     tpu = open_as(world.tpu_officer)
     tpu_accepts_the_nomination(tpu)
     the_journey_started_from_the_nomination(story)
+    with scopes_disabled():
+        the_worker_matches_her(story)
 
     student = open_as(world.student)
     the_student_reads_her_journey(student)

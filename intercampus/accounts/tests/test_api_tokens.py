@@ -89,3 +89,39 @@ def test_one_user_cannot_revoke_another_users_token(world, kth_officer_client):
     assert ApiToken.objects.get(pk=token.pk).revoked is None
     assert ApiToken.objects.authenticate(raw) == world.tpu_officer
     assert not AuditEntry.objects.exists()
+
+
+# --- Expiry and last use --------------------------------------------------------------------
+
+
+def test_a_token_issued_for_30_days_stops_working_after_them(world, tpu_officer_client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    tpu_officer_client.post(TOKENS, {"name": "One-off import", "lifetime": "30"})
+    shown = tpu_officer_client.get(reverse("me:token_created"))
+    token = ApiToken.objects.get(user=world.tpu_officer)
+    assert timedelta(days=29) < token.expires - timezone.now() <= timedelta(days=30)
+    secret = shown.context["secret"]
+    assert ApiToken.objects.authenticate(secret) == world.tpu_officer
+    ApiToken.objects.filter(pk=token.pk).update(expires=timezone.now() - timedelta(seconds=1))
+    assert ApiToken.objects.authenticate(secret) is None
+    listed = tpu_officer_client.get(TOKENS)
+    assert "Expired" in listed.text
+
+
+def test_a_token_kept_until_revoked_has_no_expiry(world, tpu_officer_client):
+    tpu_officer_client.post(TOKENS, {"name": "Nightly export", "lifetime": ""})
+    assert ApiToken.objects.get(user=world.tpu_officer).expires is None
+
+
+def test_the_list_shows_when_each_token_was_last_used(world, tpu_officer_client):
+    token, raw = ApiToken.objects.issue(user=world.tpu_officer, name="Used today")
+    assert ApiToken.objects.authenticate(raw) == world.tpu_officer
+    token.refresh_from_db()
+    assert token.last_used is not None
+    response = tpu_officer_client.get(TOKENS)
+    row = response.text.split("Used today", 1)[1].split("</tr>", 1)[0]
+    assert token.last_used.strftime("%Y") in row
+    assert "never" in row  # it never expires

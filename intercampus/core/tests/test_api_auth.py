@@ -244,3 +244,50 @@ def test_the_interactive_documentation_loads(world, client):
 
     assert client.get(f"{API}/docs").status_code == 200
     assert reverse("api-1.0.0:openapi-view") == f"{API}/docs"
+
+
+def test_a_token_issued_with_an_expiry_says_so_and_dies_with_it(world, tpu_officer_client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    expires = timezone.now() + timedelta(days=7)
+    issued = tpu_officer_client.post(
+        f"{API}/me/tokens",
+        {"name": "weekly", "expires": expires.isoformat()},
+        content_type="application/json",
+    ).json()
+    assert issued["expires"] is not None
+    assert issued["active"] is True
+    assert bearer(issued["token"]).get(f"{API}/me").status_code == 200
+    ApiToken.objects.filter(prefix=issued["id"]).update(expires=timezone.now())
+    assert bearer(issued["token"]).get(f"{API}/me").status_code == 401
+    listed = tpu_officer_client.get(f"{API}/me/tokens").json()["items"][0]
+    assert listed["active"] is False
+
+
+def test_an_expiry_in_the_past_is_refused_with_the_field_named(world, tpu_officer_client):
+    response = tpu_officer_client.post(
+        f"{API}/me/tokens",
+        {"name": "late", "expires": "2001-01-01T00:00:00Z"},
+        content_type="application/json",
+    )
+    assert response.status_code in (400, 422)
+    assert "future" in response.json()["detail"]
+    assert not ApiToken.objects.exists()
+
+
+def test_the_api_issues_tokens_through_the_same_checks_as_the_page(world, tpu_officer_client):
+    response = tpu_officer_client.post(
+        f"{API}/me/tokens", {"name": "   "}, content_type="application/json"
+    )
+    assert response.status_code in (400, 422)
+    assert not ApiToken.objects.exists()
+
+
+def test_revoking_a_revoked_token_again_is_a_conflict(world, tpu_officer_client):
+    token, _raw = ApiToken.objects.issue(user=world.tpu_officer, name="twice")
+    assert tpu_officer_client.delete(f"{API}/me/tokens/{token.prefix}").status_code == 204
+    again = tpu_officer_client.delete(f"{API}/me/tokens/{token.prefix}")
+    assert again.status_code == 409
+    assert "already revoked" in again.json()["detail"]

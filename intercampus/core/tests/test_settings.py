@@ -70,6 +70,8 @@ def test_production_passes_the_deployment_checks_with_safe_settings(safe_product
         ({"SECRET_KEY": None}, "SECRET_KEY must be set"),
         ({"SECRET_KEY": "too-short-to-be-a-secret"}, "SECRET_KEY must be set"),
         ({"SECRET_KEY": "a" * 60}, "SECRET_KEY must be set"),
+        ({"SECRET_KEY": "abcdef" * 10}, "SECRET_KEY must be set"),
+        ({"SECRET_KEY": ("Kq7-pZ2_wX9mR4tY8vB1nL5s" * 3)[:70]}, "SECRET_KEY must be set"),
         ({"ALLOWED_HOSTS": None}, "ALLOWED_HOSTS must list"),
         ({"SITE_URL": "http://intercampus.example.org"}, "SITE_URL must be"),
         ({"ALLOWED_HOSTS": "*"}, "ALLOWED_HOSTS must list"),
@@ -81,7 +83,9 @@ def test_production_passes_the_deployment_checks_with_safe_settings(safe_product
         "debug-on",
         "no-secret-key",
         "short-secret-key",
-        "repetitive-secret-key",
+        "one-character-secret-key",
+        "repeated-pattern-secret-key",
+        "repeated-random-looking-secret-key",
         "no-allowed-hosts",
         "plain-http-site-url",
         "any-host",
@@ -145,3 +149,16 @@ def test_development_mode_needs_no_setting_at_all(tmp_path):
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "django.db.backends.sqlite3"]
+
+
+def test_production_signs_up_only_verified_addresses_so_accounts_stay_hidden(
+    safe_production_env,
+):
+    code = (
+        "import django; django.setup(); from allauth.account import app_settings as a; "
+        "print(a.EMAIL_VERIFICATION.value, a.PREVENT_ENUMERATION)"
+    )
+    result = run_python(["-c", code], safe_production_env)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["mandatory", "True"]

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from intercampus.accounts.choices import RoleKind
-from intercampus.core.testing import user_with_role
+from intercampus.core.testing import user_with_role, verified_user
 from intercampus.events.choices import Audience
 from intercampus.events.models import Event
 from intercampus.institutions.models import Institution
@@ -38,11 +38,9 @@ def make_event(institution: Institution, **fields: Any) -> Event:
 
 
 def person(email: str, institution: Institution | None = None, kind: str = RoleKind.STUDENT):
-    """A user; a student of ``institution`` when one is given."""
+    """A user with a verified e-mail address; a student of ``institution`` when one is given."""
     if institution is None:
-        from intercampus.accounts.models import User
-
-        return User.objects.create_user(email=email, password="x")
+        return verified_user(email, password="x")
     return user_with_role(email, institution, kind)
 
 

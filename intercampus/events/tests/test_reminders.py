@@ -61,3 +61,15 @@ def test_the_command_runs_the_reminders_now(world, capsys):
 
 def _broken(*args, **kwargs):
     raise OSError("mail server down")
+
+
+def test_the_reminder_to_a_reader_of_russian_is_an_html_page_in_russian(world):
+    event = event_in(world, 30, capacity=1, title="Museum visit")
+    reader = person("ru@x.org")
+    reader.preferred_language = "ru"
+    reader.save()
+    services.registration_create(actor=reader, event=event, group=Group.LOCAL)
+
+    assert send_event_reminders.call() == 1
+    (html, _), *_ = mail.outbox[0].alternatives
+    assert '<html lang="ru">' in html

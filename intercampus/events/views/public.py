@@ -71,6 +71,8 @@ def _detail_page(
         "started": event.has_started(),
         "group": group,
         "form": form,
+        "needs_verified_email": registration is None
+        and selectors.needs_verified_email(request.user, event, standing),
     }
     return render(request, "events/detail.html", context, status=status)
 

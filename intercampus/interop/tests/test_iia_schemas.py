@@ -7,6 +7,7 @@ import socket
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from intercampus.interop import schemas
 
@@ -43,11 +44,14 @@ def test_schemas_load_without_network(monkeypatch) -> None:
     monkeypatch.setattr(socket, "socket", no_network)
     monkeypatch.setattr(socket, "create_connection", no_network)
     schemas.get_schema.cache_clear()
+    schemas.get_lxml_schema.cache_clear()
     try:
         for kind in schemas.KINDS:
             assert schemas.get_schema(kind).validity == "valid"
+            assert isinstance(schemas.get_lxml_schema(kind), etree.XMLSchema)
     finally:
         schemas.get_schema.cache_clear()
+        schemas.get_lxml_schema.cache_clear()
 
 
 def test_omobilities_v3_schema() -> None:
@@ -138,3 +142,13 @@ def test_vendored_copy_matches_shared_mirror(monkeypatch) -> None:
         if relative.name == "README.md":
             continue
         assert filecmp.cmp(path, shared / relative, shallow=False), relative
+
+
+def test_a_large_refused_document_is_described_by_libxml2_with_lines(monkeypatch) -> None:
+    monkeypatch.setattr(schemas, "DETAILED_PROBLEMS_MAX_ELEMENTS", 2)
+    xml = IIAS_INDEX_EXAMPLE.read_bytes()
+    ids = b"".join(b"<iia-id>has space %d</iia-id>" % i for i in range(3))
+    xml = xml.replace(b"</iias-index-response>", ids + b"</iias-index-response>")
+    problems = schemas.problems(xml, "iias-index-response")
+    assert problems and all(p.line for p in problems)
+    assert "iia-id" in problems[0].message and "{" not in problems[0].message.split(":")[0]

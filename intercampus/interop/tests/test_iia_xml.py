@@ -20,6 +20,11 @@ EXAMPLE = (
 )
 EXAMPLE_HASH = "e950faa83a799cf45839e7915db88ed51575babe7845c1219dfde54ce30a61e4"
 T = X.MobilityType
+# A postal address the platform does not model: kept as the fragment it was received as.
+ADDRESS = (
+    f'<a:street-address xmlns:a="{X.ADDRESS_NS}"><a:addressLine>Valhallavägen 79</a:addressLine>'
+    "<a:locality>Stockholm</a:locality><a:country>SE</a:country></a:street-address>"
+)
 
 
 def example() -> bytes:
@@ -71,6 +76,7 @@ def rich_agreement() -> X.Iia:
         phones=[X.PhoneNumber(e164="+46812345678", ext="12")],
         faxes=[X.PhoneNumber(other_format="08-123 456")],
         emails=["anna@kth.se"],
+        addresses=[ADDRESS],
         role_descriptions=[X.LangText("Erasmus coordinator\nsecond line", "en")],
     )
     return agreement(

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
+from intercampus.core.limits import BoundedTextFormMixin
 from intercampus.core.services import ServiceError
 from intercampus.institutions.models import Institution, OrganisationalUnit
 from intercampus.lib.codes import validate_language_tags
@@ -88,7 +89,7 @@ def _isced_field(label: Any) -> forms.CharField:
 # --- The list ------------------------------------------------------------------------------
 
 
-class AgreementFilterForm(forms.Form):
+class AgreementFilterForm(BoundedTextFormMixin, forms.Form):
     """The list's filters and search (GET); every field is optional."""
 
     q = forms.CharField(
@@ -161,7 +162,7 @@ PLAIN_CONDITION_FIELDS = (
 )
 
 
-class AgreementForm(forms.Form):
+class AgreementForm(BoundedTextFormMixin, forms.Form):
     """Create a copy (with the partner) or change its code and units (without)."""
 
     partner_hei_id = _text(
@@ -182,6 +183,13 @@ class AgreementForm(forms.Form):
         list="partner-units",
         autocomplete="off",
     )
+    # Shown once a partner code is not known on the platform: a typo would otherwise create
+    # an agreement with an institution that does not exist.
+    partner_elsewhere = forms.BooleanField(
+        label=_("Yes, this partner is not on the platform: reach it through Erasmus Without Paper"),
+        required=False,
+        widget=forms.HiddenInput,
+    )
 
     def __init__(self, *args: Any, owner: Institution, with_partner: bool = True, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -196,7 +204,30 @@ class AgreementForm(forms.Form):
         )
         if not with_partner:
             del self.fields["partner_hei_id"]
-        self.order_fields(["partner_hei_id", "iia_code", "owner_ounit", "partner_ounit_id"])
+            del self.fields["partner_elsewhere"]
+        self.order_fields(
+            ["partner_hei_id", "partner_elsewhere", "iia_code", "owner_ounit", "partner_ounit_id"]
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        code = (cleaned.get("partner_hei_id") or "").strip().lower()
+        if "partner_elsewhere" not in self.fields or not code:
+            return cleaned
+        if (
+            not cleaned.get("partner_elsewhere")
+            and not Institution.objects.filter(schac__iexact=code).exists()
+        ):
+            self.fields["partner_elsewhere"].widget = forms.CheckboxInput()
+            self.add_error(
+                "partner_hei_id",
+                _(
+                    "No institution with the code {code} is known here. Check the code, or "
+                    "confirm below that this partner is not on the platform."
+                ).format(code=code),
+            )
+        cleaned.pop("partner_elsewhere", None)
+        return cleaned
 
     @staticmethod
     def initial_for(agreement: Agreement) -> dict[str, Any]:
@@ -207,7 +238,7 @@ class AgreementForm(forms.Form):
         }
 
 
-class AdoptForm(forms.Form):
+class AdoptForm(BoundedTextFormMixin, forms.Form):
     """Create our copy from the partner's: only our own code and unit are asked."""
 
     iia_code = forms.CharField(label=_("Our agreement code"), max_length=100)
@@ -218,7 +249,7 @@ class AdoptForm(forms.Form):
         self.fields["owner_ounit"] = _unit_field(owner, _("Our unit"))
 
 
-class LinkForm(forms.Form):
+class LinkForm(BoundedTextFormMixin, forms.Form):
     """Which copy of the partner ours is tied to."""
 
     partner_iia_id = forms.CharField(label=_("The partner's agreement id"), max_length=64)
@@ -244,7 +275,7 @@ class LinkForm(forms.Form):
             )
 
 
-class ApproveForm(forms.Form):
+class ApproveForm(BoundedTextFormMixin, forms.Form):
     """The version of the partner's copy the person saw; approval is refused if it changed."""
 
     iia_hash = forms.RegexField(regex=r"^[0-9a-f]{64}$", widget=forms.HiddenInput)
@@ -259,7 +290,7 @@ def _index_count(data: Any, pattern: str, minimum: int, initial: int) -> int:
     return max([minimum, initial + 1, *found])
 
 
-class ConditionForm(forms.Form):
+class ConditionForm(BoundedTextFormMixin, forms.Form):
     """One cooperation condition, with rows for subject areas and recommended languages."""
 
     GROUPS = ("subject_areas", "language_skills")

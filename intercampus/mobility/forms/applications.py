@@ -18,6 +18,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from intercampus.core.limits import BoundedTextFormMixin
 from intercampus.core.services import ServiceError
 from intercampus.mobility.choices import (
     CEFR_ORDER,
@@ -194,10 +195,24 @@ def clean_draft(raw: dict[str, Any], places: Mapping[str, Place]) -> Draft:
     return draft
 
 
+def missing_for_submission(draft: Draft) -> dict[str, str]:
+    """What a draft still lacks to be submitted, every field at once (the service refuses an
+    incomplete application too, but one field at a time). Fields already marked invalid keep
+    their own message."""
+    missing: dict[str, str] = {}
+    if draft.fields.get("grade_average") is None and "grade_average" not in draft.errors:
+        missing["grade_average"] = str(_("Enter your grade average."))
+    if draft.fields.get("cycle") is None and "cycle" not in draft.errors:
+        missing["cycle"] = str(_("Choose your study cycle."))
+    if not any(draft.choice_rows):
+        missing["choices"] = str(_("Rank at least one place."))
+    return missing
+
+
 # --- Documents ----------------------------------------------------------------------------
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(BoundedTextFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Document"), choices=DocumentKind.choices)
     file = forms.FileField(
         label=_("File"),
@@ -217,7 +232,7 @@ class DocumentForm(forms.Form):
 # --- Committee score ----------------------------------------------------------------------
 
 
-class CommitteeScoreForm(forms.Form):
+class CommitteeScoreForm(BoundedTextFormMixin, forms.Form):
     committee_score = forms.DecimalField(
         label=_("Committee score (0–100)"),
         min_value=0,
@@ -229,7 +244,7 @@ class CommitteeScoreForm(forms.Form):
     )
 
 
-class StateFilterForm(forms.Form):
+class StateFilterForm(BoundedTextFormMixin, forms.Form):
     state = forms.ChoiceField(label=_("State"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

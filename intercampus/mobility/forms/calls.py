@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from intercampus.core.limits import BoundedTextFormMixin
 from intercampus.mobility.choices import DocumentKind, EqfLevel, MobilityType
 from intercampus.mobility.models import Call, Place
 from intercampus.mobility.models.agreements import academic_year_validator
@@ -55,7 +56,7 @@ class TermsField(forms.CharField):
         return [t.strip() for t in text.replace(";", ",").split(",") if t.strip()]
 
 
-class CallForm(forms.Form):
+class CallForm(BoundedTextFormMixin, forms.Form):
     title = forms.CharField(label=_label(Call, "title"), max_length=200)
     description = forms.CharField(
         label=_label(Call, "description"),
@@ -155,5 +156,5 @@ class CallForm(forms.Form):
         return data
 
 
-class PlaceSeatsForm(forms.Form):
+class PlaceSeatsForm(BoundedTextFormMixin, forms.Form):
     seats = forms.IntegerField(label=_label(Place, "seats"), min_value=0)

@@ -10,6 +10,7 @@ from intercampus.mobility.models.calls import (
     Call,
     Place,
 )
+from intercampus.mobility.models.ewp import EwpImportJob
 from intercampus.mobility.models.profiles import StudentProfile
 from intercampus.mobility.models.runs import AllocationRun, Nomination
 
@@ -22,6 +23,7 @@ __all__ = [
     "ApplicationDocument",
     "Call",
     "CooperationCondition",
+    "EwpImportJob",
     "Nomination",
     "Place",
     "StudentProfile",

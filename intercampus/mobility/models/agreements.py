@@ -68,6 +68,10 @@ class Agreement(models.Model):
         blank=True,
         help_text=_("People to contact, as a list of {name, email, phone, role, side}."),
     )
+    # What an EWP document carries that the fields above do not model (full signing
+    # contacts, pdf-file, the ounit-id of an institution known only through EWP), kept so
+    # that an imported copy is served back as it was received. See mobility.ewp_mapping.
+    ewp_extra = models.JSONField(default=dict, blank=True, editable=False)
     # The EWP iia-hash of this copy as it is served now; recomputed by every change.
     iia_hash = models.CharField(max_length=64, blank=True, editable=False)
     created = models.DateTimeField(auto_now_add=True)
@@ -79,8 +83,13 @@ class Agreement(models.Model):
         ordering = ["partner_hei_id", "-created"]
         verbose_name = _("agreement")
         verbose_name_plural = _("agreements")
+        # An iia-id is unique within one relationship: an institution known only through EWP
+        # is the owner of one copy per partner on the platform that imported it, so that
+        # one partner's import never reaches another partner's copy.
         constraints = [
-            models.UniqueConstraint(fields=["owner", "iia_id"], name="agreement_iia_id_unique")
+            models.UniqueConstraint(
+                fields=["owner", "partner_hei_id", "iia_id"], name="agreement_iia_id_unique"
+            )
         ]
 
     def __str__(self) -> str:
@@ -152,6 +161,9 @@ class CooperationCondition(models.Model):
     )
     blended = models.BooleanField(_("willing to host blended mobility"), default=False)
     other_info = models.TextField(_("other information"), blank=True)
+    # What an EWP document carries that the fields above do not model (sending and
+    # receiving contacts, not-yet-defined markers); see mobility.ewp_mapping.
+    ewp_extra = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["agreement", "position", "id"]

@@ -12,16 +12,17 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django_scopes import scopes_disabled
+from django_scopes import scope, scopes_disabled
 
 from intercampus.accounts.choices import RoleKind
 from intercampus.accounts.models import Role
 from intercampus.institutions.models import Institution
 from intercampus.mobility.choices import ApplicationState, CallStatus, NominationStatus
 from intercampus.mobility.models import (
+    AllocationRun,
     Call,
     CooperationCondition,
     Nomination,
@@ -60,14 +61,33 @@ def get_place(call: Call, place_uuid: uuid.UUID) -> Place:
     return get_object_or_404(places_of(call), uuid=place_uuid)
 
 
+# Statuses of a call an allocation has run on: closed for applications, whatever its dates.
+ALLOCATED_STATUSES = (CallStatus.ALLOCATED, CallStatus.RESULTS_PUBLISHED)
+
+
 def window_state(call: Call, now: datetime.datetime | None = None) -> str:
-    """ "upcoming", "open" or "closed": where ``now`` falls in the call's window (both ends in)."""
+    """ "upcoming", "open" or "closed": the one answer to "does the call take applications
+    at ``now``" that pages, the API and the services all give. Between its opening and
+    closing times (both in) it is open, unless an allocation has run on it: a run closes the
+    call (an early one also moves its closing time to the moment it ran)."""
     now = now or timezone.now()
+    if call.status in ALLOCATED_STATUSES:
+        return "closed"
     if now < call.opens_at:
         return "upcoming"
     if now > call.closes_at:
         return "closed"
     return "open"
+
+
+def closed_early(call: Call) -> bool:
+    """Whether an early allocation run closed the call before its planned closing time (the
+    run records it in its parameters, see ``services.allocation._close_early``)."""
+    if call.status not in ALLOCATED_STATUSES:
+        return False
+    with scope(institution=call.owner):
+        runs = AllocationRun.objects.filter(call=call)
+        return runs.filter(parameters__has_key="closed_early_at").exists()
 
 
 def application_counts(call: Call) -> list[tuple[str, str, int]]:
@@ -95,9 +115,36 @@ def seats_used(condition: CooperationCondition, academic_year: str) -> int:
     ).count()
 
 
-def seats_left(condition: CooperationCondition, academic_year: str) -> int:
-    """Mobilities per year not yet used; never below zero."""
-    return max(0, condition.mobilities_per_year - seats_used(condition, academic_year))
+def seats_held_elsewhere(condition: CooperationCondition, call: Call) -> int:
+    """Seats of ``condition`` in the call's academic year that other calls hold. A place of
+    a call whose results are published holds its nominations waiting or accepted; a place of
+    a call still on its way holds its seats (its nominations do not exist yet), or more if
+    it already has more nominations."""
+    places = list(
+        Place.objects.filter(condition=condition, call__academic_year=call.academic_year)
+        .exclude(call=call)
+        .values_list("pk", "seats", "call__status")
+    )
+    nominated = Counter(
+        dict(
+            Nomination.objects.filter(
+                place_id__in=[pk for pk, _, _ in places], status__in=SEAT_HOLDING
+            )
+            .values_list("place_id")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+    )
+    return sum(
+        nominated[pk] if status == CallStatus.RESULTS_PUBLISHED else max(seats, nominated[pk])
+        for pk, seats, status in places
+    )
+
+
+def seats_left(condition: CooperationCondition, call: Call) -> int:
+    """Mobilities per year of ``condition`` that ``call`` may offer, all its places of the
+    condition together: what other calls of the year do not hold. Never below zero."""
+    return max(0, condition.mobilities_per_year - seats_held_elsewhere(condition, call))
 
 
 def conditions_for_call(call: Call) -> QuerySet[CooperationCondition]:
@@ -129,9 +176,32 @@ class OverOffered:
     left: int
 
 
+def seats_limit(place: Place) -> int:
+    """The most seats ``place`` may offer: what its condition has left for the call, less
+    the seats of the call's other places under the same condition."""
+    siblings = (
+        Place.objects.filter(call_id=place.call_id, condition_id=place.condition_id)
+        .exclude(pk=place.pk)
+        .aggregate(total=Sum("seats"))["total"]
+    )
+    return max(0, seats_left(place.condition, place.call) - (siblings or 0))
+
+
+def seats_limits(call: Call, places: list[Place]) -> dict[int, int]:
+    """``seats_limit`` of each of the call's ``places`` (by primary key), counting what other
+    calls hold once per condition."""
+    left = {p.condition_id: seats_left(p.condition, call) for p in places}
+    offered: Counter[int] = Counter()
+    for place in places:
+        offered[place.condition_id] += place.seats
+    return {
+        p.pk: max(0, left[p.condition_id] - (offered[p.condition_id] - p.seats)) for p in places
+    }
+
+
 def over_offered_conditions(call: Call) -> list[OverOffered]:
-    """Conditions split into several places (one per subject area) whose seats add up to more
-    than the condition's seats left this year: staff should lower some of them."""
+    """Conditions whose places in the call (one per subject area) offer more seats together
+    than the condition has left for the call: staff should lower some of them."""
     offered: Counter[int] = Counter()
     conditions: dict[int, CooperationCondition] = {}
     for place in places_of(call):
@@ -139,7 +209,7 @@ def over_offered_conditions(call: Call) -> list[OverOffered]:
         conditions[place.condition_id] = place.condition
     found = []
     for condition_id, total in offered.items():
-        left = seats_left(conditions[condition_id], call.academic_year)
+        left = seats_left(conditions[condition_id], call)
         if total > left:
             found.append(OverOffered(conditions[condition_id], total, left))
     return found

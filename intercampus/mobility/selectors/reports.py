@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
@@ -36,6 +37,26 @@ def current_academic_year(today: datetime.date | None = None) -> str:
     today = today or timezone.localdate()
     first = today.year if today.month >= 8 else today.year - 1
     return f"{first}/{first + 1}"
+
+
+def default_report_year(institution: Institution, today: datetime.date | None = None) -> str:
+    """The year a report opens on: the current academic year when the institution has
+    nominations in it (as home or host), else the newest year that has some, else the current
+    one. A report that opens on a year of zeros tells nothing."""
+    current = current_academic_year(today)
+    with scopes_disabled():
+        # Cross-tenant on purpose: only the years of the institution's own flows are read.
+        years = set(
+            Nomination.objects.filter(
+                Q(home=institution) | Q(host_hei_id=institution.schac),
+                status__in=SEAT_HOLDING,
+            )
+            .values_list("place__call__academic_year", flat=True)
+            .distinct()
+        )
+    if not years or current in years:
+        return current
+    return max(years)
 
 
 def is_academic_year(value: str) -> bool:

@@ -23,17 +23,21 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django_scopes import scope, scopes_disabled
 
 from intercampus.core.audit import audit_log
 from intercampus.core.models import PersonalNotice
+from intercampus.core.notices import notice_for, render_message
 from intercampus.core.services import ServiceError
 from intercampus.mobility import allocation as solver
 from intercampus.mobility.choices import ApplicationState, CallStatus, RunStatus
 from intercampus.mobility.instance import FORMAT
 from intercampus.mobility.models import AllocationRun, Application, Call
 from intercampus.mobility.selectors import allocation as selectors
+from intercampus.mobility.selectors import calls as call_selectors
 from intercampus.mobility.selectors.applications import AllocationApplicant
+from intercampus.mobility.services.applications import local_moment
 from intercampus.mobility.services.calls import owned_update
 
 logger = logging.getLogger(__name__)
@@ -181,15 +185,41 @@ def _check_runnable(call: Call, *, now: datetime.datetime, early: bool) -> None:
             ),
             status=409,
         )
+    if call.status == CallStatus.PUBLISHED and now < call.opens_at:
+        raise ServiceError(_("The call has not opened yet: no student could apply."), status=409)
     if call.status == CallStatus.PUBLISHED and now < call.closes_at and not early:
-        raise ServiceError(
-            _(
-                "The call is still open for applications; confirm that you want to allocate "
-                "before it closes."
-            ),
-            field="early",
-            status=409,
-        )
+        raise ServiceError(early_confirmation_message(call), field="early", status=409)
+
+
+def early_confirmation_message(call: Call, confirm: str | None = None) -> str:
+    """Why a run of a call still open needs confirming, and how: ``confirm`` says how in the
+    words of the interface (the command's ``--early``, the page's checkbox); the default is
+    the API's field."""
+    return _(
+        "The call is open for applications until {when}. Allocating now closes it early, for "
+        "every student; to do so, {confirm}."
+    ).format(
+        when=local_moment(call.closes_at, call),
+        confirm=confirm or _('send "early": true'),
+    )
+
+
+def _close_early(actor: Any, call: Call, now: datetime.datetime) -> dict[str, str]:
+    """Close a call still open at ``now``, as its early run does: its closing time becomes
+    ``now``, so every reader of the window (pages, API, submissions) sees it closed. Returns
+    what the run records of it (the planned closing time is kept there and in the audit)."""
+    planned = call.closes_at
+    call.closes_at = now
+    call.save(update_fields=["closes_at"])
+    audit_log(
+        actor=actor,
+        action="mobility.call.closed_early",
+        obj=call,
+        before={"closes_at": planned.isoformat()},
+        after={"closes_at": now.isoformat()},
+        institution=call.owner,
+    )
+    return {"planned_closes_at": planned.isoformat(), "closed_early_at": now.isoformat()}
 
 
 def _claim(run: AllocationRun) -> AllocationRun:
@@ -249,9 +279,10 @@ def allocation_run(
 ) -> AllocationRun:
     """Allocate the call's eligible applications and store the run as a draft for review.
 
-    Needs a published call that has closed (``early``: staff confirmed running it before),
-    or an allocated one whose results are not published yet (the new run replaces the draft).
-    Sets the call's status to allocated. ``progress`` is told each phase (loading, solving,
+    Needs a published call that has closed (``early``: staff confirmed running it before; the
+    call then closes now, for everyone: see ``_close_early``), or an allocated one whose
+    results are not published yet (the new run replaces the draft). Sets the call's status to
+    allocated. ``progress`` is told each phase (loading, solving,
     storing); ``run``: a queued run to fill in (the task worker's). Raises ServiceError.
     """
     report = progress or _silent
@@ -261,6 +292,9 @@ def allocation_run(
         _check_runnable(locked, now=now, early=early)
         if run is not None:
             run = _claim(run)
+        closing: dict[str, str] = {}
+        if locked.status == CallStatus.PUBLISHED and now < locked.closes_at:
+            closing = _close_early(actor, locked, now)
         report(LOADING)
         inputs = selectors.allocation_applicants(locked)
         places = locked.places.order_by("id").values_list("uuid", "seats")
@@ -274,7 +308,7 @@ def allocation_run(
             run=run,
             instance=instance,
             result=result,
-            parameters=_parameters(locked, early=early),
+            parameters=_parameters(locked, early=early, **closing),
         )
         locked.status = CallStatus.ALLOCATED
         locked.save(update_fields=["status"])
@@ -376,8 +410,9 @@ def allocation_publish(
     run becomes placed or not placed, the call's results are published, and the students
     whose result changed get a notice on their page and an e-mail.
 
-    Refused when a student the run places has declined or withdrawn since (run again), or
-    when the run no longer continues the published one.
+    Refused when a student the run places has declined or withdrawn since (run again), when
+    the run no longer continues the published one, or when it places more students under an
+    agreement condition than the agreement has left for the call (see ``_check_agreements``).
     """
     now = now or current_time()
     with transaction.atomic(), scope(institution=run.owner):
@@ -390,6 +425,7 @@ def allocation_publish(
             raise ServiceError(
                 _("Other results were published since this run; run it again."), status=409
             )
+        _check_agreements(call, locked.results)
         gone = selectors.freed_seats(locked, selectors.left_uuids(call))
         if gone:
             raise ServiceError(
@@ -421,6 +457,38 @@ def allocation_publish(
         return locked
 
 
+def _check_agreements(call: Call, results: Mapping[str, str | None]) -> None:
+    """Refuse results that place more students under one agreement condition than it has
+    mobilities left for the call (after other calls of the year): publishing them would
+    nominate students the agreement cannot take. Offering more seats than that is allowed
+    while they stay empty (the call's page warns about it); placing students in them is not."""
+    placed = Counter(p for p in results.values() if p)
+    places = call.places.select_related("condition__agreement", "host")
+    by_condition: dict[int, list] = {}
+    for place in places:
+        if placed[str(place.uuid)]:
+            by_condition.setdefault(place.condition_id, []).append(place)
+    for group in by_condition.values():
+        condition = group[0].condition
+        count = sum(placed[str(p.uuid)] for p in group)
+        left = call_selectors.seats_left(condition, call)
+        if count > left:
+            agreement = condition.agreement
+            raise ServiceError(
+                _(
+                    "This run places {count} students under the agreement {agreement} with "
+                    "{host}, which has {left} mobilities left this year after other calls. "
+                    "Lower the seats of its places and run the allocation again."
+                ).format(
+                    count=count,
+                    agreement=agreement.iia_code or agreement.iia_id,
+                    host=group[0].host or condition.receiving_hei_id,
+                    left=left,
+                ),
+                status=409,
+            )
+
+
 # --- Telling the students -----------------------------------------------------------------
 
 
@@ -446,19 +514,21 @@ def _messages(call: Call, changed: Mapping[str, str | None]) -> list[dict[str, A
                 translation.activate(wanted)
                 language = wanted
             place = changed[str(person["uuid"])]
-            if place:
-                text = _("{call}: you have a place at {place}.").format(
-                    call=call.title, place=places.get(place, "")
-                )
-            else:
-                text = _(
+            params = {"call": call.title, "place": places.get(place, "") if place else ""}
+            message = (
+                gettext_noop("{call}: you have a place at {place}.")
+                if place
+                else gettext_noop(
                     "{call}: you have no place this time. Your application shows the cut-offs."
-                ).format(call=call.title)
+                )
+            )
             found.append(
                 {
                     "user_id": person["student_id"],
                     "email": person["student__email"],
-                    "text": text[:500],
+                    "message": message,
+                    "params": params,
+                    "text": render_message(message, params)[:500],
                     "subject": _("Your result: {call}").format(call=call.title),
                     "link": link.replace(str(_ZERO), str(person["uuid"])),
                 }
@@ -468,7 +538,14 @@ def _messages(call: Call, changed: Mapping[str, str | None]) -> list[dict[str, A
 
 def _leave_notices(call: Call, changed: Mapping[str, str | None]) -> int:
     notices = [
-        PersonalNotice(user_id=m["user_id"], kind=NOTICE_KIND, text=m["text"], link=m["link"])
+        notice_for(
+            user_id=m["user_id"],
+            kind=NOTICE_KIND,
+            message=m["message"],
+            params=m["params"],
+            link=m["link"],
+            text=m["text"],
+        )
         for m in _messages(call, changed)
     ]
     PersonalNotice.objects.bulk_create(notices, batch_size=5000)
@@ -498,7 +575,10 @@ def allocation_send_results(*, run_uuid: str) -> int:
         for m in found
         if m["email"]
     ]
-    with get_connection(fail_silently=True) as connection:
+    # A mail server that refuses fails the task rather than passing in silence: the task's
+    # record and the log say so, for the operator to act (the results are published already,
+    # and every student has them as a notice on /me/).
+    with get_connection() as connection:
         return connection.send_messages(mails) or 0
 
 

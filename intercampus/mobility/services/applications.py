@@ -33,6 +33,7 @@ from intercampus.mobility.models import (
     Place,
 )
 from intercampus.mobility.selectors import applications as selectors
+from intercampus.mobility.selectors import calls as call_selectors
 from intercampus.mobility.services.calls import FROZEN_STATUSES, call_weights, owned_update
 
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
@@ -53,7 +54,7 @@ def current_time() -> datetime.datetime:
     return timezone.now()
 
 
-def _local(moment: datetime.datetime, call: Call) -> str:
+def local_moment(moment: datetime.datetime, call: Call) -> str:
     """A moment as the call's owner reads it: date, time and time zone name."""
     zone = zoneinfo.ZoneInfo(call.owner.timezone)
     local = moment.astimezone(zone)
@@ -85,8 +86,9 @@ def application_start(
     existing = selectors.own_application_for(actor, call)
     if existing is not None:
         return existing
-    if call.status != CallStatus.PUBLISHED or now > call.closes_at:
-        raise ServiceError(_("This call is not open for applications."), status=409)
+    # A draft may be started before the call opens, not once it has closed.
+    if call.status != CallStatus.PUBLISHED or call_selectors.window_state(call, now) == "closed":
+        check_window(call, now)
     try:
         with transaction.atomic(), scope(institution=call.owner):
             application = Application.objects.create(call=call, owner=call.owner, student=actor)
@@ -193,23 +195,33 @@ def application_save_draft(
 
 
 def check_window(call: Call, now: datetime.datetime) -> None:
-    """Refuse, with the dates in the owner's time zone, when ``now`` is outside the window."""
-    if call.status != CallStatus.PUBLISHED:
+    """Refuse, with the dates in the owner's time zone, when the call does not take
+    applications at ``now`` (``selectors.calls.window_state``: the pages and the API agree)."""
+    if call.status == CallStatus.DRAFT:
         raise ServiceError(_("This call is not open for applications."), status=409)
-    if now < call.opens_at:
+    state = call_selectors.window_state(call, now)
+    if state == "upcoming":
         raise ServiceError(
             _("This call opens on {when}; submit from then on.").format(
-                when=_local(call.opens_at, call)
+                when=local_moment(call.opens_at, call)
             ),
             status=409,
         )
-    if now > call.closes_at:
-        raise ServiceError(
-            _("This call closed on {when}; applications can no longer be submitted.").format(
-                when=_local(call.closes_at, call)
-            ),
-            status=409,
-        )
+    if state == "closed":
+        raise ServiceError(closed_message(call), status=409)
+
+
+def closed_message(call: Call) -> str:
+    """Why a closed call takes no more applications, with when it closed."""
+    when = local_moment(call.closes_at, call)
+    if call_selectors.closed_early(call):
+        return _(
+            "This call was closed early on {when}, when the allocation ran; applications can "
+            "no longer be submitted."
+        ).format(when=when)
+    return _("This call closed on {when}; applications can no longer be submitted.").format(
+        when=when
+    )
 
 
 def _check_complete(application: Application, choices: list[ApplicationChoice]) -> None:

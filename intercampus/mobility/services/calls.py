@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from intercampus.core.audit import audit_log, snapshot
 from intercampus.core.services import ServiceError
 from intercampus.institutions.models import Institution
+from intercampus.lib.apportion import apportion
 from intercampus.mobility import scoring
 from intercampus.mobility.choices import (
     CEFR_ORDER,
@@ -255,9 +256,17 @@ def _eqf_levels(condition: CooperationCondition) -> list[int]:
     return sorted(set(levels))
 
 
-def _proposals(call: Call, condition: CooperationCondition, seats: int) -> Iterable[dict]:
+def _proposals(
+    call: Call, condition: CooperationCondition, seats: int, skip: set[str]
+) -> Iterable[dict]:
+    """The places to create for ``condition``, one per subject area not in ``skip``, sharing
+    ``seats`` among them."""
     host = Institution.objects.filter(schac=condition.receiving_hei_id).first()
-    for area in subject_areas(condition) or [""]:
+    areas = [area for area in subject_areas(condition) or [""] if area not in skip]
+    if not areas:
+        return
+    # Shared evenly, the first areas getting one more: together never more than ``seats``.
+    for area, share in zip(areas, apportion(seats, [1] * len(areas)), strict=True):
         language, level = language_for(condition, area)
         yield {
             "call": call,
@@ -268,7 +277,7 @@ def _proposals(call: Call, condition: CooperationCondition, seats: int) -> Itera
             "eqf_levels": _eqf_levels(condition),
             "language": language,
             "min_cefr": level,
-            "seats": seats,
+            "seats": share,
         }
 
 
@@ -281,21 +290,26 @@ def _check_editable(call: Call) -> None:
 def places_derive(*, actor: Any, call: Call) -> list[Place]:
     """Propose places from the owner's agreements (see ``selectors.conditions_for_call``).
 
-    One place per subject area of each condition (one without area when it lists none), with
-    the seats the condition has left this academic year. A condition and area that already
-    has a place in this call is skipped, so deriving again only adds what is new. The
-    conditions are locked while their seats are counted. Returns the places created.
+    One place per subject area of each condition (one without area when it lists none). The
+    places of one condition share the seats it has left for the call (after other calls of
+    the year and the call's existing places of the condition), so they never offer more than
+    the agreement allows. A condition and area that already has a place in this call is
+    skipped, so deriving again only adds what is new. The conditions are locked while their
+    seats are counted. Returns the places created.
     """
     call = Call.objects.select_for_update().get(pk=call.pk)
     _check_editable(call)
     conditions = list(selectors.conditions_for_call(call).select_for_update(of=("self",)))
-    existing = set(call.places.values_list("condition_id", "subject_area"))
+    existing: dict[int, dict[str, int]] = {}
+    for condition_id, area, seats in call.places.values_list(
+        "condition_id", "subject_area", "seats"
+    ):
+        existing.setdefault(condition_id, {})[area] = seats
     created = []
     for condition in conditions:
-        seats = selectors.seats_left(condition, call.academic_year)
-        for fields in _proposals(call, condition, seats):
-            if (condition.pk, fields["subject_area"]) in existing:
-                continue
+        mine = existing.get(condition.pk, {})
+        seats = max(0, selectors.seats_left(condition, call) - sum(mine.values()))
+        for fields in _proposals(call, condition, seats, skip=set(mine)):
             created.append(
                 owned_create(
                     actor=actor,
@@ -316,18 +330,20 @@ def _locked_place(place: Place) -> Place:
 
 @transaction.atomic
 def place_update(*, actor: Any, place: Place, seats: int) -> Place:
-    """Set the place's seats, from 0 up to what its agreement condition has left this year."""
+    """Set the place's seats, from 0 up to what its agreement condition has left for the call
+    (after other calls of the year and the call's other places of the same condition)."""
     place = _locked_place(place)
     _check_editable(place.call)
-    condition = CooperationCondition.objects.select_for_update().get(pk=place.condition_id)
-    limit = selectors.seats_left(condition, place.call.academic_year)
+    CooperationCondition.objects.select_for_update().get(pk=place.condition_id)
+    limit = selectors.seats_limit(place)
     if seats < 0:
         raise ServiceError(_("Seats cannot be negative."), field="seats")
     if seats > limit:
         raise ServiceError(
-            _("The agreement has {limit} seats left this year; offer at most that.").format(
-                limit=limit
-            ),
+            _(
+                "The agreement has {limit} seats left for this place this year (after other "
+                "calls and this call's other places under it); offer at most that."
+            ).format(limit=limit),
             field="seats",
         )
     return owned_update(

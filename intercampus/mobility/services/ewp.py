@@ -10,12 +10,20 @@
   of the XML *as received* (recomputed by the interop layer from that ``iia`` element, never
   from our rows), because approvals are of what the partner serves, byte for byte.
 * :func:`iia_hashes`: the ``iia-hash`` of every ``iia`` of a document, as IIAs v7 defines it.
+* :func:`omobilities_export`: an institution's nominations as an Outgoing Mobilities v3 get
+  response.
 
 Who may import: the ``intercampus ewp`` command (``actor=None``) is the operator and may write
 any copy. A person (page or API) may write copies of institutions that are not on the
 platform, and copies of an institution on the platform only when they manage its agreements;
 with ``institution`` given (the institution they act as), every agreement of the document must
 also involve that institution, so that nobody plants copies in other partners' relations.
+
+A copy is found by its owner, its partner *and* its iia-id: an institution known only through
+EWP owns one copy per relationship, so an import naming one partner never reaches the copy
+another partner imported under the same iia-id. A document never changes the partner of a
+copy already stored. Audit entries are filed under the acting institution (for the command:
+the institution of the relationship that is on the platform), where its staff see them.
 """
 
 from __future__ import annotations
@@ -26,11 +34,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import Case, F, ProtectedError, When
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_countries import countries
-from django_scopes import scopes_disabled
+from django_scopes import scope, scopes_disabled
 
 from intercampus.accounts.models import Role
 from intercampus.core.audit import audit_log, snapshot
@@ -38,8 +46,9 @@ from intercampus.core.permissions import has_permission
 from intercampus.core.services import ServiceError
 from intercampus.institutions.models import Institution, OrganisationalUnit, schac_validator
 from intercampus.interop.iia_hash import IiaHashError, IiaHashResult, hash_results_of_get_response
-from intercampus.interop.iia_xml import KIND, Iia, build_get_response, parse_get_response
+from intercampus.interop.iia_xml import KIND, Iia, build_get_response, read_get_response
 from intercampus.interop.schemas import EwpXmlError, XmlProblem, problems
+from intercampus.mobility import ewp_omobilities
 from intercampus.mobility.ewp_mapping import (
     agreement_fields_from_iia,
     agreement_iia_hash,
@@ -47,7 +56,8 @@ from intercampus.mobility.ewp_mapping import (
     iia_from_agreement,
     served_order,
 )
-from intercampus.mobility.models import Agreement, CooperationCondition
+from intercampus.mobility.models import Agreement, AgreementApproval, CooperationCondition
+from intercampus.mobility.selectors import nominations as nomination_selectors
 
 MANAGE = "mobility.manage_agreements"
 IMPORTED = "mobility.agreement.imported"
@@ -78,8 +88,58 @@ def iias_export(institution: Institution) -> bytes:
             .prefetch_related("conditions")
             .order_by("partner_hei_id", "iia_code", "created", "pk")
         )
-    iias = [iia_from_agreement(agreement) for agreement in agreements]
+        approved = _approved_by_both(institution)
+    iias = [
+        iia_from_agreement(agreement, in_effect=agreement.in_effect or agreement.pk in approved)
+        for agreement in agreements
+    ]
     return build_get_response(iias, serving_hei_id=institution.schac)
+
+
+def _approved_by_both(institution: Institution) -> set[int]:
+    """Primary keys of ``institution``'s copies that are or once were in effect in the EWP
+    sense: the partner approved our copy and we approved the partner's linked copy (some
+    version of each; ``selectors.ever_approved_by_both`` for all copies in two queries)."""
+    by_partner = set(
+        AgreementApproval.objects.filter(
+            agreement__owner=institution, approver_hei_id=F("agreement__partner_hei_id")
+        ).values_list("agreement_id", flat=True)
+    )
+    # The partner's copies we approved, as (their owner, their id, the id they name).
+    by_us = set(
+        AgreementApproval.objects.filter(approver_hei_id=institution.schac)
+        .exclude(agreement__owner=institution)
+        .values_list("agreement__owner__schac", "agreement__iia_id", "agreement__partner_iia_id")
+    )
+    copies = Agreement.objects.filter(pk__in=by_partner).values_list(
+        "pk", "partner_hei_id", "partner_iia_id", "iia_id"
+    )
+    return {pk for pk, partner, their_id, our_id in copies if (partner, their_id, our_id) in by_us}
+
+
+@dataclass(frozen=True)
+class OMobilitiesExport:
+    """An Outgoing Mobilities v3 get response, and the nominations left out with their gaps."""
+
+    xml: bytes
+    count: int
+    left_out: list[tuple[str, list[str]]]  # (omobility-id, what it lacks)
+
+
+def omobilities_export(institution: Institution) -> OMobilitiesExport:
+    """``institution``'s nominations as an Outgoing Mobilities v3 get response, schema-valid.
+
+    Nominations that lack what the schema requires are left out and named. Raises
+    ``ewp_omobilities.OMobilityXmlError`` when the document would not be valid.
+    """
+    with scope(institution=institution):
+        export = nomination_selectors.omobilities_export(institution)
+    xml = ewp_omobilities.build_get_response(export.mobilities)
+    return OMobilitiesExport(
+        xml=xml,
+        count=len(export.mobilities),
+        left_out=[(n.omobility_id, gaps) for n, gaps in export.left_out],
+    )
 
 
 # --- Hashing --------------------------------------------------------------------------------
@@ -99,7 +159,7 @@ def iia_hashes(xml: bytes | str) -> HashReport:
 
     Raises EwpXmlError when the document is not well-formed XML or cannot be hashed.
     """
-    _check_size(xml)
+    check_size(xml)
     try:
         results = hash_results_of_get_response(xml)
     except IiaHashError as error:
@@ -168,17 +228,14 @@ def iias_import(
     (status 403) or cannot be stored, ValidationError when a value does not fit our model.
     Nothing is stored in any of these cases.
     """
-    _check_size(xml_bytes)
-    iias = parse_get_response(xml_bytes)
-    hashes = hash_results_of_get_response(xml_bytes)
-    if len(hashes) != len(iias):  # cannot happen in a valid document; never store a guess
-        raise ServiceError(_("The agreements of this document could not be told apart."))
+    check_size(xml_bytes)
+    iias = read_get_response(xml_bytes)
     # One document names copies of several owners; each write is checked against its owner.
     with scopes_disabled():
-        return _import(actor, list(zip(iias, hashes, strict=True)), institution)
+        return _import(actor, iias, institution)
 
 
-def _check_size(xml: bytes | str) -> None:
+def check_size(xml: bytes | str) -> None:
     if len(xml) > MAX_DOCUMENT_BYTES:
         raise ServiceError(
             _("The document is larger than {size} MB.").format(
@@ -188,19 +245,30 @@ def _check_size(xml: bytes | str) -> None:
         )
 
 
+Items = list[tuple[Iia, IiaHashResult]]
+
+
 @transaction.atomic
-def _import(
-    actor: Any, iias: list[tuple[Iia, IiaHashResult]], institution: Institution | None
-) -> ImportReport:
+def _import(actor: Any, iias: Items, institution: Institution | None) -> ImportReport:
+    check_document(actor, iias, institution)
     report = ImportReport()
-    seen: set[tuple[str, str]] = set()
-    for number, (iia, result) in enumerate(iias, start=1):
+    store_items(actor, iias, institution, report, Known())
+    return report
+
+
+def check_document(actor: Any, iias: Items, institution: Institution | None) -> None:
+    """Every refusal that does not need a write, for the whole document, before any write:
+    ids, duplicates, agreements that do not involve ``institution``, copies of an institution
+    on the platform that ``actor`` may not write, partners that are not SCHAC codes."""
+    seen: set[tuple[str, str, str]] = set()
+    known = Known()
+    for number, (iia, _result) in enumerate(iias, start=1):
         owner_hei, partner_hei = _partners(iia, number)
-        key = (owner_hei, iia.iia_id or "")
+        key = (owner_hei, partner_hei, iia.iia_id or "")
         if key in seen:
             raise ServiceError(
                 _("Agreement {id} of {owner} appears twice in the document.").format(
-                    id=key[1], owner=owner_hei
+                    id=key[2], owner=owner_hei
                 )
             )
         seen.add(key)
@@ -210,25 +278,43 @@ def _import(
                     "Agreement {id} is between {owner} and {partner}: it does not involve "
                     "{institution}, so it cannot be imported here."
                 ).format(
-                    id=key[1],
+                    id=key[2],
                     owner=owner_hei,
                     partner=partner_hei,
                     institution=institution.schac,
                 ),
                 status=403,
             )
-        owner = _institution(actor, owner_hei, report)
-        partner = _institution(actor, partner_hei, report)
+        owner = known.find(owner_hei)
+        known.find(partner_hei)
+        if owner is not None and owner.on_platform:
+            known.refuse_unless_manager(actor, owner)
+
+
+def store_items(
+    actor: Any,
+    iias: Items,
+    institution: Institution | None,
+    report: ImportReport,
+    known: Known,
+) -> None:
+    """Write the copies of ``iias`` (checked by :func:`check_document`) into ``report``."""
+    for iia, result in iias:
+        owner = known.get_or_create(actor, iia.partners[0].hei_id.strip(), report, institution)
+        partner = known.get_or_create(actor, iia.partners[1].hei_id.strip(), report, institution)
         if owner.on_platform:
-            _refuse_unless_manager(actor, owner)
+            known.refuse_unless_manager(actor, owner)
+        audit_home = institution or _relationship_home(owner, partner)
         if result.iia_hash != (iia.iia_hash or "").strip():
             report.warnings.append(
                 _(
                     "Agreement {id}: the document states the iia-hash {stated}, but the agreement "
                     "as received hashes to {computed}; the computed one is kept."
-                ).format(id=key[1], stated=(iia.iia_hash or "").strip(), computed=result.iia_hash)
+                ).format(
+                    id=iia.iia_id, stated=(iia.iia_hash or "").strip(), computed=result.iia_hash
+                )
             )
-        agreement, outcome = _store(actor, iia, result, owner, partner)
+        agreement, outcome = _store(actor, iia, result, owner, partner, audit_home)
         linked = _link_partner_copy(actor, agreement, partner, iia, report)
         report.items.append(
             ImportedIia(
@@ -241,7 +327,38 @@ def _import(
                 linked=linked,
             )
         )
-    return report
+
+
+class Known:
+    """Institutions and permissions looked up once per import, not once per agreement."""
+
+    def __init__(self) -> None:
+        self._institutions: dict[str, Institution | None] = {}
+        self._managed: dict[int, bool] = {}
+
+    def find(self, schac: str) -> Institution | None:
+        """The institution with this SCHAC code; refuses a code that is not one."""
+        if schac not in self._institutions:
+            found = Institution.objects.filter(schac=schac).first()
+            if found is None:
+                _check_schac(schac)
+            self._institutions[schac] = found
+        return self._institutions[schac]
+
+    def get_or_create(
+        self, actor: Any, schac: str, report: ImportReport, acting: Institution | None
+    ) -> Institution:
+        found = self.find(schac)
+        if found is None:
+            found = _institution(actor, schac, report, acting)
+            self._institutions[schac] = found
+        return found
+
+    def refuse_unless_manager(self, actor: Any, institution: Institution) -> None:
+        if institution.pk not in self._managed:
+            self._managed[institution.pk] = _may_manage(actor, institution)
+        if not self._managed[institution.pk]:
+            _refuse_unless_manager(actor, institution)
 
 
 def _partners(iia: Iia, number: int) -> tuple[str, str]:
@@ -274,17 +391,22 @@ def country_of(schac: str) -> str:
     return code if code in countries else ""
 
 
-def _institution(actor: Any, schac: str, report: ImportReport) -> Institution:
-    """The institution with this SCHAC code, created as known only through EWP if new."""
+def _relationship_home(owner: Institution, partner: Institution) -> Institution:
+    """Where the command's audit entries go: the side of the relationship on the platform."""
+    if owner.on_platform or not partner.on_platform:
+        return owner
+    return partner
+
+
+def _institution(
+    actor: Any, schac: str, report: ImportReport, acting: Institution | None
+) -> Institution:
+    """The institution with this SCHAC code, created as known only through EWP if new
+    (audited under the acting institution, or under the new one for the command)."""
     found = Institution.objects.filter(schac=schac).first()
     if found is not None:
         return found
-    try:
-        schac_validator(schac)
-    except ValidationError:
-        raise ServiceError(
-            _("{hei} is not a SCHAC code (a lower-case internet domain).").format(hei=schac)
-        ) from None
+    _check_schac(schac)
     institution = Institution.objects.create(
         schac=schac,
         name=schac,  # an IIAs get response names no institution
@@ -293,9 +415,23 @@ def _institution(actor: Any, schac: str, report: ImportReport) -> Institution:
         timezone="UTC",
         on_platform=False,
     )
-    audit_log(actor=actor, action=INSTITUTION_IMPORTED, obj=institution, institution=institution)
+    audit_log(
+        actor=actor,
+        action=INSTITUTION_IMPORTED,
+        obj=institution,
+        institution=acting or institution,
+    )
     report.institutions_created.append(schac)
     return institution
+
+
+def _check_schac(schac: str) -> None:
+    try:
+        schac_validator(schac)
+    except ValidationError:
+        raise ServiceError(
+            _("{hei} is not a SCHAC code (a lower-case internet domain).").format(hei=schac)
+        ) from None
 
 
 def _may_manage(actor: Any, institution: Institution) -> bool:
@@ -330,8 +466,9 @@ def _store(
     result: IiaHashResult,
     owner: Institution,
     partner: Institution,
+    audit_home: Institution,
 ) -> tuple[Agreement, str]:
-    agreement = Agreement.objects.select_for_update().filter(owner=owner, iia_id=iia.iia_id).first()
+    agreement = _existing_copy(owner, partner, iia.iia_id or "")
     fields = agreement_fields_from_iia(iia, owner_hei_id=iia.partners[0].hei_id)
     fields.pop("iia_id")
     fields["partner_hei_id"] = partner.schac
@@ -345,7 +482,7 @@ def _store(
         _save(agreement)
         for position, values in enumerate(conditions):
             _save(CooperationCondition(agreement=agreement, position=position, **values))
-        _audit(actor, agreement, before=None)
+        _audit(actor, agreement, audit_home, before=None)
         return agreement, CREATED
 
     existing = served_order(agreement.conditions.all())
@@ -356,8 +493,26 @@ def _store(
         setattr(agreement, name, value)
     _save(agreement)
     _replace_conditions(agreement, existing, conditions)
-    _audit(actor, agreement, before=before)
+    _audit(actor, agreement, audit_home, before=before)
     return agreement, UPDATED
+
+
+def _existing_copy(owner: Institution, partner: Institution, iia_id: str) -> Agreement | None:
+    """The copy of this relationship with this id, locked; refuses a document that would
+    give a copy of an institution on the platform another partner (its ids are unique)."""
+    copies = Agreement.objects.select_for_update().filter(owner=owner, iia_id=iia_id)
+    found = copies.filter(partner_hei_id=partner.schac).first()
+    if found is None and owner.on_platform:
+        other = copies.exclude(partner_hei_id=partner.schac).first()
+        if other is not None:
+            raise ServiceError(
+                _(
+                    "Agreement {id} of {owner} is with {partner}: a document cannot give it "
+                    "another partner."
+                ).format(id=iia_id, owner=owner.schac, partner=other.partner_hei_id),
+                status=409,
+            )
+    return found
 
 
 def _partner_link(agreement: Agreement | None, partner: Institution) -> Institution | None:
@@ -380,8 +535,13 @@ def _owner_unit(owner: Institution, ounit_id: str | None) -> OrganisationalUnit 
         return None
 
 
+# Checked by full_clean with a query each, per row: the related rows were just read or created
+# here, the copy was looked up by its unique key, and the database enforces both anyway.
+_NOT_RECHECKED = ["owner", "partner", "owner_ounit", "agreement"]
+
+
 def _save(obj: Agreement | CooperationCondition) -> None:
-    obj.full_clean()
+    obj.full_clean(exclude=_NOT_RECHECKED, validate_unique=False, validate_constraints=False)
     obj.save()
 
 
@@ -463,15 +623,18 @@ _CONDITION_FIELDS = (
     "language_skills",
     "blended",
     "other_info",
+    "ewp_extra",
 )
 
 
-def _audit(actor: Any, agreement: Agreement, *, before: dict[str, Any] | None) -> None:
+def _audit(
+    actor: Any, agreement: Agreement, home: Institution, *, before: dict[str, Any] | None
+) -> None:
     audit_log(
         actor=actor,
         action=IMPORTED,
         obj=agreement,
-        institution=agreement.owner,
+        institution=home,
         before=before,
         after=_snapshot(agreement),
     )
@@ -493,7 +656,12 @@ def _link_partner_copy(
     their_id = agreement.partner_iia_id
     if not partner.on_platform or not their_id:
         return False
-    theirs = Agreement.objects.select_for_update().filter(owner=partner, iia_id=their_id).first()
+    theirs = (
+        Agreement.objects.select_for_update()
+        .filter(owner=partner, iia_id=their_id)
+        .order_by(Case(When(partner_hei_id=agreement.owner.schac, then=0), default=1))
+        .first()
+    )
     if theirs is None:
         report.warnings.append(
             _("Agreement {id}: {partner} has no agreement {their_id} on the platform.").format(

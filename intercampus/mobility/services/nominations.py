@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime
 import logging
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +31,7 @@ from intercampus.core.models import Notification
 from intercampus.core.permissions import has_permission
 from intercampus.core.services import ServiceError
 from intercampus.institutions.models import Institution
+from intercampus.lib import academic_terms
 from intercampus.mobility import isced
 from intercampus.mobility.choices import ApplicationState, NominationStatus
 from intercampus.mobility.models import (
@@ -52,7 +52,6 @@ logger = logging.getLogger(__name__)
 
 MANAGE = "mobility.manage_nominations"
 MAX_REASON = 2000
-TERM_ID = re.compile(r"^(?P<year>[0-9]{4})/[0-9]{4}-(?P<n>[1-9])/(?P<of>[1-9])$")
 
 # Notice kinds (core.Notification.kind) and what they say, in the reader's language.
 RECEIVED = "mobility.nomination.received"
@@ -65,23 +64,10 @@ NOMINATED = "mobility.nomination.nominated"  # to the student only
 # --- The start of a term (the anchor of the host's arrival journey) ------------------------
 
 
-def term_start_date(academic_year: str, term_id: str = "") -> datetime.date:
-    """The day an EWP term starts: 1 September of the first year for term 1, and the other
-    terms spread over the ten months to June (term 2 of 2 starts on 1 February of the second
-    year). Without a term id: the start of the academic year."""
-    first_year = int(academic_year[:4])
-    match = TERM_ID.match(term_id or "")
-    if match is None or int(match["n"]) > int(match["of"]):
-        return datetime.date(first_year, 9, 1)
-    months_after_september = (int(match["n"]) - 1) * 10 // int(match["of"])
-    month = 9 + months_after_september
-    return datetime.date(first_year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
-
-
 def anchor_date_for(call: Call) -> datetime.date:
-    """The earliest start of the call's terms (the start of its year when it names none)."""
-    starts = [term_start_date(call.academic_year, term) for term in call.terms or []]
-    return min(starts) if starts else term_start_date(call.academic_year)
+    """When the earliest of the call's terms starts (the start of its academic year when it
+    names none), by the platform's one rule (``lib.academic_terms``)."""
+    return academic_terms.earliest_start(call.academic_year, call.terms or [])
 
 
 # --- Who may act ------------------------------------------------------------------------------
@@ -430,6 +416,52 @@ def journey_starter() -> Any:
     return getattr(onboarding, "journey_start_for_nomination", None)
 
 
+def arrival_of(nomination: Nomination) -> Any:
+    """The host's arrival journey of an accepted nomination (with ``anchor_date`` and
+    ``buddy_signup_problem``), or None: when the onboarding app offers one (looked up lazily,
+    like ``journey_starter``) and the host started it. Read in the host's scope."""
+    try:
+        from intercampus.onboarding.selectors.journeys import journey_of_nomination
+    except ImportError:
+        return None
+    if nomination.host is None:
+        return None
+    with scope(institution=nomination.host):
+        return journey_of_nomination(nomination.host, nomination.uuid)
+
+
+def journey_missing_reason(nomination: Nomination) -> str | None:
+    """Why an accepted nomination has no arrival journey at the host, in words the host's
+    officer can act on; None when it has one, or is not accepted, or onboarding is absent.
+
+    Starting a journey never blocks an acceptance, so this is how the officer learns that
+    the newcomer will get no arrival steps, reminders or buddy until they fix the cause.
+    """
+    if nomination.status != NominationStatus.ACCEPTED or nomination.host is None:
+        return None
+    if journey_starter() is None or arrival_of(nomination) is not None:
+        return None
+    try:
+        anchor_date_for(nomination.application.call)
+    except ValueError as unreadable:
+        return str(
+            _("The call's academic year or terms give no arrival date ({problem}).").format(
+                problem=unreadable
+            )
+        )
+    from intercampus.onboarding.choices import TargetGroup
+    from intercampus.onboarding.services.journeys import active_template
+
+    if active_template(nomination.host, TargetGroup.EXCHANGE) is None:
+        return str(
+            _(
+                "{host} has no active arrival journey template for exchange students: create "
+                "or activate one, then start the newcomer's journey from the cohort page."
+            ).format(host=nomination.host)
+        )
+    return str(_("The journey could not be started; the server log says why."))
+
+
 def start_journey(nomination: Nomination, *, actor: Any) -> Any:
     """Start the host's arrival journey for an accepted nomination, anchored at the start
     of the term. A journey is a service the host offers, not a condition of the nomination:
@@ -437,7 +469,12 @@ def start_journey(nomination: Nomination, *, actor: Any) -> Any:
     start = journey_starter()
     if start is None:
         return None
-    anchor = anchor_date_for(nomination.application.call)
+    try:
+        anchor = anchor_date_for(nomination.application.call)
+    except ValueError as unreadable:
+        # A call whose year or terms are not EWP's: no date to anchor the journey on.
+        logger.warning("No journey for nomination %s: %s", nomination.uuid, unreadable)
+        return None
     try:
         with transaction.atomic():
             return start(nomination=nomination, actor=actor, anchor_date=anchor)

@@ -66,3 +66,11 @@ def demo_agreements(world):
         conditions=[student_condition("kth.se", "polito.it")],
     )
     return tpu, kth
+
+
+def two_agreements_with(schac: str) -> bytes:
+    """The official example served twice under two iia-ids, both naming ``schac``."""
+    text = example_with_partner(schac).decode()
+    start, end = text.index("<iia>"), text.index("</iia>") + len("</iia>")
+    second = text[start:end].replace(EXAMPLE_IIA_ID, "second-" + EXAMPLE_IIA_ID[7:])
+    return (text[:end] + second + text[end:]).encode()

@@ -155,6 +155,31 @@ def test_creating_an_agreement_with_a_partner_on_the_platform(world, tpu_officer
     assert created.partner == world.kth
 
 
+def test_an_unknown_partner_code_asks_for_confirmation_before_the_agreement_is_made(
+    world, tpu_officer_client
+):
+    typo = {"partner_hei_id": "kth.sw", "iia_code": "TPU-KTH-TYPO"}
+
+    page = tpu_officer_client.post(_url("agreement_create"), typo).content.decode()
+
+    assert "No institution with the code kth.sw is known here" in page
+    assert 'type="checkbox" name="partner_elsewhere"' in page
+    with scopes_disabled():
+        assert not Agreement.objects.filter(iia_code="TPU-KTH-TYPO").exists()
+
+
+def test_a_partner_elsewhere_is_created_once_confirmed(world, tpu_officer_client):
+    confirmed = {"partner_hei_id": "uw.edu.pl", "iia_code": "TPU-UW", "partner_elsewhere": "on"}
+
+    response = tpu_officer_client.post(_url("agreement_create"), confirmed)
+
+    assert response.status_code == 302
+    with scopes_disabled():
+        created = Agreement.objects.get(owner=world.tpu, iia_code="TPU-UW")
+    assert created.partner is None
+    assert created.partner_hei_id == "uw.edu.pl"
+
+
 def test_a_refused_agreement_form_keeps_what_was_typed(world, tpu_officer_client):
     response = tpu_officer_client.post(
         _url("agreement_create"), {"partner_hei_id": "Not A Code", "iia_code": "MY-CODE"}

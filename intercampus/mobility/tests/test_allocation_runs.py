@@ -381,7 +381,8 @@ def test_a_queued_run_replaced_before_it_starts_records_why(world, small, monkey
 
 def test_allocate_with_a_call_reaches_the_django_command():
     assert not _is_allocate_from_file(["allocate", "--call", "x"])
-    assert not _is_allocate_from_file(["allocate", "--call", "x", "--help"])
+    # Its --help is the one parser's, answered without Django like the file mode's.
+    assert _is_allocate_from_file(["allocate", "--call", "x", "--help"])
     assert _is_allocate_from_file(["allocate", "--instance", "f.json"])
 
 
@@ -407,8 +408,11 @@ def test_the_command_publishes_when_asked(world, small, monkeypatch):
     assert small.call.status == CallStatus.RESULTS_PUBLISHED
 
 
-def test_the_command_says_why_it_refuses(world, small):
-    with pytest.raises(CommandError, match="still open"):
+def test_the_command_says_why_it_refuses(world, small, monkeypatch):
+    monkeypatch.setattr(
+        services, "current_time", lambda: datetime.datetime(2027, 2, 20, tzinfo=datetime.UTC)
+    )
+    with pytest.raises(CommandError, match="open for applications until .* with --early"):
         call_command("allocate", "--call", str(small.call.uuid), stdout=io.StringIO())
     with pytest.raises(CommandError, match="No call"):
         call_command(
@@ -433,3 +437,36 @@ def test_the_command_also_solves_an_instance_file(tmp_path):
     out = tmp_path / "out.json"
     call_command("allocate", "--instance", str(instance), "--out", str(out))
     assert json.loads(out.read_text()) == {"a": "x", "b": None}
+
+
+def test_a_mail_server_that_refuses_the_result_emails_fails_the_sending_loudly(
+    world, small, settings
+):
+    import smtplib
+
+    import pytest
+
+    done = services.allocation_publish(actor=None, run=run(small))
+    settings.EMAIL_BACKEND = "intercampus.mobility.tests.test_allocation_runs.RefusingBackend"
+    with pytest.raises(smtplib.SMTPException):
+        services.allocation_send_results(run_uuid=str(done.uuid))
+
+
+class RefusingBackend:
+    """A mail server that answers every message with an error."""
+
+    def __init__(self, fail_silently=False, **kwargs):
+        self.fail_silently = fail_silently
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def send_messages(self, messages):
+        import smtplib
+
+        if self.fail_silently:
+            return 0
+        raise smtplib.SMTPException("550 relaying denied")

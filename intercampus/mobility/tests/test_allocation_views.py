@@ -121,7 +121,8 @@ def test_an_open_call_asks_to_confirm_and_says_so_next_to_the_box(
     response = tpu_officer_client.post(_url("allocation_run_start", small))
     page = response.content.decode()
     assert response.status_code == 409
-    assert "confirm that you want to allocate before it closes" in page
+    assert "Allocating now closes it early, for every student" in page
+    assert "tick “The call is still open: allocate now anyway”" in page
     assert 'id="id_early_error"' in page
     response = tpu_officer_client.post(_url("allocation_run_start", small), {"early": "on"})
     assert response.status_code == 302

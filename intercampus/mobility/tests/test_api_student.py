@@ -201,7 +201,7 @@ def test_a_closed_call_takes_no_new_application(world, tpu_call, anna_api):
         )
     response = anna_api.post(f"{ME}/calls/{tpu_call.uuid}/application")
     assert response.status_code == 409
-    assert "not open" in response.json()["detail"]
+    assert "This call closed on" in response.json()["detail"]
 
 
 # --- My applications and the draft ----------------------------------------------------------

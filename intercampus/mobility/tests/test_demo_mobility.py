@@ -89,6 +89,7 @@ def test_tpu_and_kth_hold_at_least_eight_agreements_with_several_partners():
         "polito.it",
         "tu-darmstadt.de",
         "tsinghua.edu.cn",
+        "usp.br",
     }
 
 

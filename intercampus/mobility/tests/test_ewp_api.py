@@ -13,13 +13,15 @@ from intercampus.accounts.models import ApiToken
 from intercampus.institutions.models import Institution
 from intercampus.interop.iia_hash import hashes_of_get_response
 from intercampus.interop.schemas import validate
-from intercampus.mobility.models import Agreement
+from intercampus.mobility.models import Agreement, EwpImportJob
+from intercampus.mobility.services import ewp_jobs
 from intercampus.mobility.tests.ewp_fixtures import (
     EXAMPLE_HASH,
     EXAMPLE_IIA_ID,
     demo_agreements,
     example_bytes,
     example_with_partner,
+    two_agreements_with,
 )
 
 pytestmark = pytest.mark.django_db
@@ -239,3 +241,29 @@ def test_the_endpoints_are_documented(db):
 
     assert "get" in paths["/api/v1/institutions/{schac}/ewp/iias"]
     assert "application/xml" in paths["/api/v1/ewp/iia-hash"]["post"]["requestBody"]["content"]
+
+
+# --- Large imports: 202 and a job to follow -------------------------------------------------
+
+
+def test_a_large_import_is_answered_202_with_the_job_to_follow(world, tpu_api, monkeypatch):
+    monkeypatch.setattr(ewp_jobs, "BACKGROUND_THRESHOLD", 1)
+
+    response = tpu_api.post(TPU_IIAS, two_agreements_with("tpu.ru"), content_type=XML)
+
+    assert response.status_code == 202
+    body = response.json()
+    assert (body["phase"], body["total"], body["processed"]) == ("queued", 2, 0)
+    assert body["url"].endswith(f"{API}/institutions/tpu.ru/ewp/imports/{body['job']}")
+    ewp_jobs.iias_import_job_run(job_uuid=body["job"], actor_id=world.tpu_officer.pk)
+    followed = tpu_api.get(body["url"]).json()
+    assert (followed["phase"], followed["created"]) == ("done", 2)
+
+
+def test_another_institution_s_import_job_is_not_found(world, monkeypatch):
+    with scopes_disabled():
+        job = EwpImportJob.objects.create(institution=world.tpu, document=b"<x/>")
+    kth = api_client(world.kth_officer)
+
+    assert kth.get(f"{API}/institutions/kth.se/ewp/imports/{job.uuid}").status_code == 404
+    assert kth.get(f"{API}/institutions/tpu.ru/ewp/imports/{job.uuid}").status_code == 404

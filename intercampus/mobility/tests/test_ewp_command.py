@@ -159,3 +159,29 @@ def test_the_subcommand_is_required(db):
 
 def test_the_example_file_is_where_the_tests_expect_it():
     assert Path(EXAMPLE).is_file()
+
+
+# --- export-omobilities ---------------------------------------------------------------------
+
+
+def test_export_omobilities_writes_a_valid_outgoing_mobilities_document(world, tmp_path):
+    from intercampus.mobility.services import nominations as nomination_services
+    from intercampus.mobility.tests import test_nominations_factories as f
+
+    _call, _place, application = f.kth_placed(world)
+    nomination = nomination_services.nomination_create(
+        actor=world.kth_officer, application=application
+    )
+    target = tmp_path / "omobilities.xml"
+
+    _out, err = run("export-omobilities", "--institution", "kth.se", "--out", str(target))
+
+    document = target.read_bytes()
+    assert validate(document, "omobilities-get-response") == []
+    assert nomination.omobility_id.encode() in document
+    assert "Wrote 1 mobility of kth.se" in err
+
+
+def test_export_omobilities_of_an_unknown_institution_is_refused(db, tmp_path):
+    with pytest.raises(CommandError, match="No institution with SCHAC code nowhere.example"):
+        run("export-omobilities", "--institution", "nowhere.example", "--out", str(tmp_path / "x"))

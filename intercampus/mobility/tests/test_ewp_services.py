@@ -8,22 +8,34 @@ from decimal import Decimal
 
 import pytest
 from django_scopes import scopes_disabled
+from lxml import etree
 
 from intercampus.core.models import AuditEntry
 from intercampus.core.services import ServiceError
 from intercampus.institutions.models import Institution
 from intercampus.interop.iia_hash import hashes_of_get_response
-from intercampus.interop.iia_xml import IiaXmlError
-from intercampus.interop.schemas import EwpXmlError, validate
-from intercampus.mobility.models import Agreement, CooperationCondition
+from intercampus.interop.iia_xml import CONTACT_NS, IIA_NS, IiaXmlError
+from intercampus.interop.schemas import EwpXmlError, shared_ewp_dir, validate
+from intercampus.mobility.models import (
+    Agreement,
+    AgreementApproval,
+    CooperationCondition,
+    EwpImportJob,
+)
 from intercampus.mobility.services import ewp as services
-from intercampus.mobility.tests.agreements_factories import make_agreement, student_condition
+from intercampus.mobility.services import ewp_jobs
+from intercampus.mobility.tests.agreements_factories import (
+    linked_pair,
+    make_agreement,
+    student_condition,
+)
 from intercampus.mobility.tests.ewp_fixtures import (
     EXAMPLE_HASH,
     EXAMPLE_IIA_ID,
     demo_agreements,
     example_bytes,
     example_with_partner,
+    two_agreements_with,
 )
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +44,7 @@ NOT_WELL_FORMED = example_bytes()[:400]
 WRONG_NAMESPACE = example_bytes().replace(
     b'stable-v7/endpoints/get-response.xsd"', b'stable-v6/endpoints/get-response.xsd"', 1
 )
+MIGRATION_HASH = "87b33170d7a6c6d894215641f39e7b7de36501265479e5ab3922f32d5b225033"
 MISSING_ELEMENT = example_bytes().replace(b"<in-effect>true</in-effect>", b"")
 
 
@@ -392,3 +405,238 @@ def test_a_document_invalid_against_the_schema_is_hashed_with_its_problems_named
 def test_a_document_that_is_not_xml_cannot_be_hashed(db):
     with pytest.raises(EwpXmlError, match="not well-formed"):
         services.iia_hashes(NOT_WELL_FORMED)
+
+
+# --- Imports stay inside the importing institution's relationships --------------------------
+
+
+def _entries_of(institution) -> list[AuditEntry]:
+    with scopes_disabled():
+        return list(
+            AuditEntry.objects.filter(
+                institution=institution, action="mobility.agreement.imported"
+            ).order_by("created", "id")
+        )
+
+
+def test_an_import_naming_another_partner_never_overwrites_that_partner_s_copy(world):
+    # TPU imports its agreement with an institution that is not on the platform...
+    services.iias_import(
+        actor=world.tpu_officer, xml_bytes=example_with_partner("tpu.ru"), institution=world.tpu
+    )
+    tpu_copy = copy_of_pair("uw.edu.pl", "tpu.ru")
+    tpu_hash, tpu_conditions = tpu_copy.iia_hash, tpu_copy.conditions.count()
+    # ...then KTH imports a document with the same iia-id, naming KTH, other conditions.
+    text = example_with_partner("kth.se").decode()
+    start = text.index("<cooperation-conditions>") + len("<cooperation-conditions>")
+    end = text.index("</cooperation-conditions>")
+    first_spec_end = text.index("</student-studies-mobility-spec>") + len(
+        "</student-studies-mobility-spec>"
+    )
+    kth_document = (text[:start] + text[start:first_spec_end] + text[end:]).encode()
+
+    report = services.iias_import(
+        actor=world.kth_officer, xml_bytes=kth_document, institution=world.kth
+    )
+
+    assert (report.created, report.updated) == (1, 0)
+    tpu_copy = copy_of_pair("uw.edu.pl", "tpu.ru")
+    assert (tpu_copy.iia_hash, tpu_copy.conditions.count()) == (tpu_hash, tpu_conditions)
+    kth_copy = copy_of_pair("uw.edu.pl", "kth.se")
+    assert kth_copy.pk != tpu_copy.pk and kth_copy.conditions.count() == 1
+    # Each institution finds its own import in its own audit log, and only that.
+    assert [e.object_id for e in _entries_of(world.tpu)] == [str(tpu_copy.pk)]
+    assert [e.object_id for e in _entries_of(world.kth)] == [str(kth_copy.pk)]
+    with scopes_disabled():
+        assert not _entries_of(Institution.objects.get(schac="uw.edu.pl"))
+
+
+def test_a_document_cannot_move_an_on_platform_copy_to_another_partner(world):
+    tpu_serves = example_bytes().replace(b"uw.edu.pl", b"tpu.ru")
+    services.iias_import(actor=world.tpu_officer, xml_bytes=tpu_serves, institution=world.tpu)
+    before = counts()
+
+    with pytest.raises(ServiceError) as refused:
+        services.iias_import(
+            actor=world.tpu_officer,
+            xml_bytes=tpu_serves.replace(b"hibo.no", b"usp.br"),
+            institution=world.tpu,
+        )
+
+    assert refused.value.status == 409
+    assert "hibo.no" in refused.value.message
+    assert counts() == before
+    assert copy_of_pair("tpu.ru", "hibo.no").iia_id == EXAMPLE_IIA_ID
+
+
+def copy_of_pair(owner: str, partner: str) -> Agreement:
+    with scopes_disabled():
+        return Agreement.objects.select_related("owner").get(
+            owner__schac=owner, partner_hei_id=partner, iia_id=EXAMPLE_IIA_ID
+        )
+
+
+# --- A round trip keeps every field the schema carries --------------------------------------
+
+MIGRATION_EXAMPLE = (
+    "raw.githubusercontent.com/erasmus-without-paper/ewp-specs-api-iias/stable-v7"
+    "/resources/xsltKit/get-response-v7.xml"
+)
+
+
+def _official(name: str) -> bytes:
+    if name == "endpoint-example":
+        return example_bytes()
+    path = shared_ewp_dir() / MIGRATION_EXAMPLE
+    if not path.is_file():
+        pytest.skip(f"the official migration example is not mirrored at {path}")
+    return path.read_bytes()
+
+
+def _fields(iia: etree._Element) -> list[tuple[str, list[tuple[str, str]], str | None]]:
+    """Every element of ``iia`` in document order: its path, attributes and (leaf) text."""
+    rows = []
+    for element in iia.iter(etree.Element):
+        path = "/".join(
+            etree.QName(e).localname for e in reversed([element, *element.iterancestors()])
+        )
+        leaf = next(element.iterchildren(etree.Element), None) is None
+        rows.append((path, sorted(element.attrib.items()), element.text if leaf else None))
+    return rows
+
+
+def _only_iia(xml: bytes) -> etree._Element:
+    parser = etree.XMLParser(remove_blank_text=True)
+    [iia] = etree.fromstring(xml, parser).iterchildren(f"{{{IIA_NS}}}iia")
+    return iia
+
+
+@pytest.mark.parametrize(
+    ("name", "expected_hash"),
+    [("endpoint-example", EXAMPLE_HASH), ("migration-example", MIGRATION_HASH)],
+)
+def test_an_official_example_imported_and_exported_again_is_the_same_document(
+    world, name, expected_hash
+):
+    received = _official(name)
+    services.iias_import(actor=None, xml_bytes=received)
+
+    with scopes_disabled():
+        served = services.iias_export(Institution.objects.get(schac="uw.edu.pl"))
+
+    assert hashes_of_get_response(served) == [(EXAMPLE_IIA_ID, expected_hash)]
+    assert _fields(_only_iia(served)) == _fields(_only_iia(received))
+
+
+def test_an_edited_contact_is_served_as_edited(world):
+    services.iias_import(actor=None, xml_bytes=example_bytes())
+    copy = copy_of("uw.edu.pl", EXAMPLE_IIA_ID)
+    copy.contacts[0]["email"] = "new@uw.edu.pl"
+    copy.save()
+
+    with scopes_disabled():
+        served = services.iias_export(Institution.objects.get(schac="uw.edu.pl"))
+
+    contact = _only_iia(served).find(f"{{{IIA_NS}}}partner/{{{CONTACT_NS}}}contact")
+    assert [e.text for e in contact.iterchildren(f"{{{CONTACT_NS}}}email")] == ["new@uw.edu.pl"]
+
+
+def test_a_mutually_approved_agreement_is_exported_in_effect(world):
+    tpu, kth = linked_pair(world)
+    with scopes_disabled():
+        assert not tpu.in_effect and not kth.in_effect
+        before = services.iias_export(world.tpu)
+        AgreementApproval.objects.create(
+            agreement=tpu, approver_hei_id="kth.se", iia_hash=tpu.iia_hash
+        )
+        AgreementApproval.objects.create(
+            agreement=kth, approver_hei_id="tpu.ru", iia_hash=kth.iia_hash
+        )
+        after = services.iias_export(world.tpu)
+
+    assert _in_effect_of(before, tpu.iia_id) == "false"
+    assert _in_effect_of(after, tpu.iia_id) == "true"
+
+
+def _in_effect_of(xml: bytes, iia_id: str) -> str:
+    root = etree.fromstring(xml)
+    for iia in root.iterchildren(f"{{{IIA_NS}}}iia"):
+        if iia.findtext(f"{{{IIA_NS}}}partner/{{{IIA_NS}}}iia-id") == iia_id:
+            return iia.findtext(f"{{{IIA_NS}}}in-effect")
+    raise AssertionError(f"{iia_id} not exported")
+
+
+# --- Large documents: imported by the task worker -------------------------------------------
+
+
+def test_a_large_document_is_queued_then_imported_by_the_worker(world, monkeypatch):
+    monkeypatch.setattr(ewp_jobs, "BACKGROUND_THRESHOLD", 1)
+    monkeypatch.setattr(ewp_jobs, "CHUNK", 1)
+    before = counts()
+
+    job = ewp_jobs.iias_import_or_enqueue(
+        actor=world.tpu_officer,
+        xml_bytes=two_agreements_with("tpu.ru"),
+        institution=world.tpu,
+        filename="big.xml",
+    )
+
+    assert isinstance(job, EwpImportJob)
+    assert (job.phase, job.total, job.processed) == ("queued", 2, 0)
+    assert counts()[1] == before[1]  # nothing imported in the request
+
+    outcome = ewp_jobs.iias_import_job_run(job_uuid=str(job.uuid), actor_id=world.tpu_officer.pk)
+
+    job.refresh_from_db()
+    assert outcome["phase"] == job.phase == "done"
+    assert (job.processed, job.created_count, job.updated_count) == (2, 2, 0)
+    assert job.institutions_created == ["uw.edu.pl"]
+    assert bytes(job.document) == b""
+    [(_id, first_hash), _second] = hashes_of_get_response(two_agreements_with("tpu.ru"))
+    assert copy_of_pair("uw.edu.pl", "tpu.ru").iia_hash == first_hash
+    assert len(_entries_of(world.tpu)) == 2
+
+
+def test_a_small_document_is_imported_at_once(world):
+    report = ewp_jobs.iias_import_or_enqueue(
+        actor=world.tpu_officer, xml_bytes=example_with_partner("tpu.ru"), institution=world.tpu
+    )
+
+    assert isinstance(report, services.ImportReport) and report.created == 1
+
+
+def test_a_large_document_that_is_not_valid_is_refused_in_the_request(world, monkeypatch):
+    monkeypatch.setattr(ewp_jobs, "BACKGROUND_THRESHOLD", 1)
+    broken = two_agreements_with("tpu.ru").replace(
+        b"<eqf-level>7</eqf-level>", b"<eqf-level>9</eqf-level>", 1
+    )
+    before = counts()
+
+    with pytest.raises(EwpXmlError) as refused:
+        ewp_jobs.iias_import_or_enqueue(
+            actor=world.tpu_officer, xml_bytes=broken, institution=world.tpu
+        )
+
+    assert refused.value.problems[0].line
+    assert counts() == before
+    with scopes_disabled():
+        assert not EwpImportJob.objects.exists()
+
+
+def test_a_queued_document_refused_by_a_check_stores_nothing_and_says_why(world, monkeypatch):
+    monkeypatch.setattr(ewp_jobs, "BACKGROUND_THRESHOLD", 1)
+    # The second agreement is between two other institutions: refused before any write.
+    document = two_agreements_with("tpu.ru")
+    at = document.rindex(b"tpu.ru</hei-id>")
+    document = document[:at] + b"usp.br" + document[at + 6 :]
+    job = ewp_jobs.iias_import_or_enqueue(
+        actor=world.tpu_officer, xml_bytes=document, institution=world.tpu
+    )
+    before = counts()
+
+    ewp_jobs.iias_import_job_run(job_uuid=str(job.uuid), actor_id=world.tpu_officer.pk)
+
+    job.refresh_from_db()
+    assert job.phase == "failed"
+    assert "does not involve tpu.ru" in job.error
+    assert counts()[:3] == before[:3]

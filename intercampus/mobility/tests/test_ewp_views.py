@@ -11,14 +11,16 @@ from django_scopes import scopes_disabled
 
 from intercampus.interop.iia_hash import hashes_of_get_response
 from intercampus.interop.schemas import validate
-from intercampus.mobility.models import Agreement
+from intercampus.mobility.models import Agreement, EwpImportJob
 from intercampus.mobility.services import ewp as services
+from intercampus.mobility.services import ewp_jobs
 from intercampus.mobility.tests.ewp_fixtures import (
     EXAMPLE_HASH,
     EXAMPLE_IIA_ID,
     demo_agreements,
     example_bytes,
     example_with_partner,
+    two_agreements_with,
 )
 
 pytestmark = pytest.mark.django_db
@@ -206,3 +208,44 @@ def test_an_outsider_cannot_import_into_another_institution(world, kth_officer_c
 
     assert response.status_code == 404
     assert _agreements() == 0
+
+
+# --- Large imports: a job page with a progress bar ------------------------------------------
+
+
+def _job_url(name: str, job, schac: str = "tpu.ru") -> str:
+    return reverse(f"staff:{name}", kwargs={"institution": schac, "job": job.uuid})
+
+
+def test_a_large_import_leads_to_its_job_page_which_follows_the_worker(
+    world, tpu_officer_client, monkeypatch
+):
+    monkeypatch.setattr(ewp_jobs, "BACKGROUND_THRESHOLD", 1)
+
+    response = tpu_officer_client.post(
+        _url("ewp_import"), {"file": _upload(two_agreements_with("tpu.ru"), "big.xml")}
+    )
+
+    with scopes_disabled():
+        job = EwpImportJob.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == _job_url("ewp_import_job", job)
+    assert _agreements() == 0
+    page = tpu_officer_client.get(response["Location"]).content.decode()
+    assert "big.xml" in page and "Waiting for the task worker" in page
+    assert f'hx-get="{_job_url("ewp_import_job_progress", job)}"' in page
+
+    ewp_jobs.iias_import_job_run(job_uuid=str(job.uuid), actor_id=world.tpu_officer.pk)
+
+    panel = tpu_officer_client.get(_job_url("ewp_import_job_progress", job)).content.decode()
+    assert "2 agreements read, 2 created" in panel
+    assert "hx-get" not in panel  # done: the polling stops
+
+
+@pytest.mark.parametrize("name", ["ewp_import_job", "ewp_import_job_progress"])
+def test_staff_of_another_institution_cannot_see_an_import_job(world, kth_officer_client, name):
+    with scopes_disabled():
+        job = EwpImportJob.objects.create(institution=world.tpu, document=b"<x/>")
+
+    assert kth_officer_client.get(_job_url(name, job)).status_code == 404
+    assert kth_officer_client.get(_job_url(name, job, "kth.se")).status_code == 404

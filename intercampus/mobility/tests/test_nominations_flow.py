@@ -12,6 +12,7 @@ from intercampus.core.models import AuditEntry, Notification
 from intercampus.core.services import ServiceError
 from intercampus.mobility.choices import ApplicationState, NominationStatus
 from intercampus.mobility.models import Application, Nomination
+from intercampus.mobility.selectors.calls import over_offered_conditions
 from intercampus.mobility.services import nominations as services
 from intercampus.mobility.tests import test_nominations_factories as f
 
@@ -222,21 +223,6 @@ def test_acceptance_stands_when_the_onboarding_app_refuses(world, monkeypatch):
     assert _state(application) == ApplicationState.ACCEPTED
 
 
-@pytest.mark.parametrize(
-    ("year", "term", "start"),
-    [
-        ("2027/2028", "2027/2028-1/2", datetime.date(2027, 9, 1)),
-        ("2027/2028", "2027/2028-2/2", datetime.date(2028, 2, 1)),
-        ("2027/2028", "2027/2028-1/1", datetime.date(2027, 9, 1)),
-        ("2027/2028", "2027/2028-3/3", datetime.date(2028, 3, 1)),
-        ("2027/2028", "", datetime.date(2027, 9, 1)),
-        ("2027/2028", "not a term", datetime.date(2027, 9, 1)),
-    ],
-)
-def test_a_term_starts_in_september_or_february(year, term, start):
-    assert services.term_start_date(year, term) == start
-
-
 def test_the_anchor_is_the_earliest_term_of_the_call():
     class Call:
         academic_year = "2027/2028"
@@ -245,3 +231,32 @@ def test_the_anchor_is_the_earliest_term_of_the_call():
     assert services.anchor_date_for(Call()) == datetime.date(2027, 9, 1)
     Call.terms = []
     assert services.anchor_date_for(Call()) == datetime.date(2027, 9, 1)
+
+
+def test_a_calls_own_nominations_do_not_make_its_places_look_over_offered(world):
+    call, place, first = f.kth_placed(world, score="70")
+    f.placed(call, place, f.named_student(world.kth, "Bo", "Ek"), score="90")
+    # The agreement has 2 mobilities a year from KTH to TPU; the place offers both.
+    services.nominations_create_for_call(actor=world.kth_officer, call=call)
+    with scopes_disabled():
+        assert over_offered_conditions(call) == []
+        # Another call of the same year offering the same seats again is over-offered.
+        other, _place = f.call_with_place(world.kth, place.condition.agreement, title="Again")
+        [item] = over_offered_conditions(other)
+    assert (item.offered, item.left) == (2, 0)
+
+
+def test_a_call_year_that_is_no_academic_year_starts_no_journey_but_the_acceptance_stands(
+    world, monkeypatch
+):
+    started = []
+    monkeypatch.setattr(services, "journey_starter", lambda: lambda **kw: started.append(kw))
+    nomination, application = _nominate(world)
+    with scopes_disabled():
+        application.call.academic_year = "2027/2030"
+        application.call.terms = []
+        application.call.save(update_fields=["academic_year", "terms"])
+    services.nomination_accept(actor=world.tpu_officer, nomination=nomination)
+    nomination.refresh_from_db()
+    assert nomination.status == NominationStatus.ACCEPTED
+    assert started == []

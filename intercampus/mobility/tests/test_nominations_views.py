@@ -287,3 +287,35 @@ def test_staff_without_the_permission_get_403_on_every_view(world, placed, nomin
             assert response.status_code == 403, (name, schac)
     with scopes_disabled():
         assert Nomination.objects.get(pk=nomination.pk).status == NominationStatus.PENDING
+
+
+def test_accepting_without_a_journey_template_says_no_journey_started_and_why(
+    world, nomination, tpu_officer_client
+):
+    response = tpu_officer_client.post(
+        _url("nomination_accept", "tpu.ru", nomination=nomination.uuid), follow=True
+    )
+    text = response.content.decode()
+    assert "No arrival journey was started" in text
+    assert "no active arrival journey template for exchange students" in text
+    # The detail page keeps saying so, not only the one-time message.
+    detail = tpu_officer_client.get(
+        _url("nomination_incoming", "tpu.ru", nomination=nomination.uuid)
+    ).content.decode()
+    assert "No arrival journey was started for this newcomer." in detail
+
+
+def test_accepting_with_a_journey_template_starts_the_journey_without_a_warning(
+    world, nomination, tpu_officer_client
+):
+    from intercampus.onboarding.tests.journeys_factories import make_template
+
+    with scopes_disabled():
+        make_template(world.tpu, world.tpu_officer)
+    response = tpu_officer_client.post(
+        _url("nomination_accept", "tpu.ru", nomination=nomination.uuid), follow=True
+    )
+    assert "No arrival journey was started" not in response.content.decode()
+    with scopes_disabled():
+        accepted = Nomination.objects.get(pk=nomination.pk)
+    assert services.arrival_of(accepted) is not None

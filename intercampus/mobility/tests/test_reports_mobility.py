@@ -3,6 +3,7 @@ balance, and its CSV and Excel exports."""
 
 from __future__ import annotations
 
+import datetime
 import io
 
 import pytest
@@ -176,3 +177,21 @@ def test_outsiders_get_404_and_staff_without_the_permission_403(world, name):
     coordinator = Client()
     coordinator.force_login(world.tpu_coordinator)
     assert coordinator.get(_url(name, "tpu.ru")).status_code == 403
+
+
+def test_the_report_opens_on_the_current_year_when_it_has_nominations(world, flows):
+    with scope(institution=world.kth):
+        assert selectors.default_report_year(world.kth, today=datetime.date(2027, 9, 1)) == YEAR
+
+
+def test_the_report_opens_on_the_newest_year_with_nominations_rather_than_on_zeros(world, flows):
+    with scope(institution=world.kth):
+        assert (
+            selectors.default_report_year(world.kth, today=datetime.date(2026, 12, 7))
+            == "2028/2029"
+        )
+
+
+def test_a_report_without_any_nomination_opens_on_the_current_year(world):
+    today = datetime.date(2026, 12, 7)
+    assert selectors.default_report_year(world.kth, today=today) == "2026/2027"

@@ -371,3 +371,34 @@ def test_staff_of_the_institution_cannot_use_the_students_pages_for_them(
     application = make.draft(tpu_call, anna)
     url = _url("application", application=application.uuid)
     assert tpu_officer_client.get(url).status_code == 404
+
+
+def test_submitting_an_empty_application_shows_every_missing_field_at_once(
+    world, tpu_call, anna_client, at
+):
+    at(make.NOW)
+    application = _start(anna_client, tpu_call)
+    empty = {"grade_average": "", "cycle": "", "language_0": "", "level_0": "", "choice_1": ""}
+
+    page = _submit(anna_client, application, tpu_call, **empty).content.decode()
+
+    assert "Enter your grade average." in page
+    assert "Choose your study cycle." in page
+    assert "Rank at least one place." in page
+    application.refresh_from_db()
+    assert application.state == ApplicationState.DRAFT
+
+
+def test_submitting_the_same_place_twice_marks_the_second_choice(world, tpu_call, anna_client, at):
+    at(make.NOW)
+    application = _start(anna_client, tpu_call)
+    same = str(tpu_call.english_place.uuid)
+
+    page = _submit(anna_client, application, tpu_call, choice_2=same).content.decode()
+
+    second = page.split('id="id_choice_2"', 1)[1]
+    assert second.split(">", 1)[0].endswith('aria-invalid="true"')
+    assert "You ranked" in second.split('id="note-choice_2"', 1)[1].split("</small>", 1)[0]
+    assert 'aria-invalid="true"' not in page.split('id="id_choice_1"', 1)[1].split(">", 1)[0]
+    application.refresh_from_db()
+    assert application.state == ApplicationState.DRAFT

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
+from intercampus.core.limits import BoundedTextFormMixin
 from intercampus.core.permissions import staff_view
 from intercampus.core.services import ServiceError
 from intercampus.institutions.forms import add_errors
@@ -40,11 +41,13 @@ RUN_ALLOCATION = "mobility.run_allocation"
 PER_PAGE = 50
 
 
-class RunForm(forms.Form):
+class RunForm(BoundedTextFormMixin, forms.Form):
     early = forms.BooleanField(
         label=gettext_lazy("The call is still open: allocate now anyway"),
         required=False,
-        help_text=gettext_lazy("Students can no longer submit once the allocation has run."),
+        help_text=gettext_lazy(
+            "Running the allocation closes the call now: students can no longer apply or submit."
+        ),
     )
 
 
@@ -113,6 +116,17 @@ def runs(request: HttpRequest, call: uuid.UUID) -> HttpResponse:
     return _runs_page(request, call_selectors.get_call(request.institution, call))
 
 
+def _in_page_words(call: Any, error: ServiceError) -> ServiceError:
+    """The service's refusal, with the confirmation of an early run named as this page asks
+    for it: its checkbox."""
+    if error.field != "early":
+        return error
+    label = RunForm.base_fields["early"].label
+    confirm = _("tick “{label}” and run it again").format(label=label)
+    message = services.early_confirmation_message(call, confirm=confirm)
+    return ServiceError(message, field="early", status=error.status)
+
+
 @staff_view(RUN_ALLOCATION)
 @require_POST
 def run_start(request: HttpRequest, call: uuid.UUID) -> HttpResponse:
@@ -134,7 +148,7 @@ def run_start(request: HttpRequest, call: uuid.UUID) -> HttpResponse:
                 ),
             )
     except ServiceError as error:
-        add_errors(form, error)
+        add_errors(form, _in_page_words(found, error))
         # htmx swaps only successful answers: the form with its error comes back as one.
         return _runs_page(request, found, form, status=200 if request.htmx else 409)
     return _go(request, _url(request, "allocation_run", call=found.uuid, run=run.uuid))

@@ -185,7 +185,7 @@ def call_derive_places(request: HttpRequest, call: uuid.UUID) -> HttpResponse:
 def place_edit(request: HttpRequest, call: uuid.UUID, place: uuid.UUID) -> HttpResponse:
     found = selectors.get_call(request.institution, call)
     item = selectors.get_place(found, place)
-    limit = selectors.seats_left(item.condition, found.academic_year)
+    limit = selectors.seats_limit(item)
     form = PlaceSeatsForm(_posted(request), initial={"seats": item.seats})
     form.fields["seats"].widget.attrs["max"] = limit
     form.fields["seats"].help_text = _(

@@ -4,27 +4,33 @@ partner's get response, and compute the iia-hash of each agreement of a document
 
 Every page needs ``mobility.manage_agreements``. The work is done by
 ``mobility.services.ewp``; a refused document is shown with its schema errors and their lines,
-and nothing of it is kept.
+and nothing of it is kept. A large document is imported by the task worker
+(``mobility.services.ewp_jobs``): the import page then leads to the job's page, whose
+progress bar htmx refreshes until the import is done.
 """
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from intercampus.core.limits import BoundedTextFormMixin
 from intercampus.core.permissions import staff_view
 from intercampus.core.services import ServiceError
 from intercampus.interop.schemas import EwpXmlError
+from intercampus.mobility.models import EwpImportJob
 from intercampus.mobility.services import ewp as services
+from intercampus.mobility.services import ewp_jobs
 
 MANAGE = "mobility.manage_agreements"
 MAX_MB = services.MAX_DOCUMENT_BYTES // (1024 * 1024)
@@ -39,7 +45,7 @@ def _read_upload(upload: Any) -> bytes:
     return upload.read()
 
 
-class ImportForm(forms.Form):
+class ImportForm(BoundedTextFormMixin, forms.Form):
     file = forms.FileField(
         label=gettext_lazy("IIAs get-response (XML)"),
         help_text=gettext_lazy(
@@ -53,7 +59,7 @@ class ImportForm(forms.Form):
         return _read_upload(self.cleaned_data["file"])
 
 
-class HashForm(forms.Form):
+class HashForm(BoundedTextFormMixin, forms.Form):
     file = forms.FileField(
         label=gettext_lazy("XML file"),
         required=False,
@@ -64,6 +70,8 @@ class HashForm(forms.Form):
         label=gettext_lazy("or paste the XML"),
         required=False,
         strip=False,
+        # As much as an uploaded file may hold.
+        max_length=services.MAX_DOCUMENT_BYTES,
         widget=forms.Textarea(attrs={"rows": 10, "spellcheck": "false"}),
     )
 
@@ -148,14 +156,17 @@ def ewp_import(request: HttpRequest) -> HttpResponse:
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
-            report = services.iias_import(
+            report = ewp_jobs.iias_import_or_enqueue(
                 actor=request.user,
                 xml_bytes=form.cleaned_data["file"],
                 institution=request.institution,
+                filename=request.FILES["file"].name,
             )
         except (EwpXmlError, ServiceError, ValidationError) as error:
             problems = _refused(form, "file", error)
         else:
+            if isinstance(report, EwpImportJob):
+                return redirect(_job_url(request, report))
             messages.success(
                 request, _("EWP import done. {summary}").format(summary=report.summary())
             )
@@ -196,4 +207,38 @@ def ewp_hash(request: HttpRequest) -> HttpResponse:
             "report": report,
             "schema_problems": [str(p) for p in report.schema_problems] if report else [],
         },
+    )
+
+
+# --- Large imports, in the background -------------------------------------------------------
+
+
+def _job_url(request: HttpRequest, job: EwpImportJob) -> str:
+    return reverse(
+        "staff:ewp_import_job", kwargs={"institution": request.institution.schac, "job": job.uuid}
+    )
+
+
+def _job(request: HttpRequest, job: uuid.UUID) -> EwpImportJob:
+    """One of the institution's own import jobs, or 404."""
+    return get_object_or_404(EwpImportJob, institution=request.institution, uuid=job)
+
+
+@staff_view(MANAGE)
+@require_GET
+def ewp_import_job(request: HttpRequest, job: uuid.UUID) -> HttpResponse:
+    """A large import: its progress while the worker runs it, then its outcome."""
+    return _render(
+        request, "job.html", _("Import an EWP IIAs get-response"), {"job": _job(request, job)}
+    )
+
+
+@staff_view(MANAGE)
+@require_GET
+def ewp_import_job_progress(request: HttpRequest, job: uuid.UUID) -> HttpResponse:
+    """The job's progress panel, polled by htmx while the job is queued or running."""
+    return render(
+        request,
+        "mobility/ewp/_job_progress.html",
+        {"institution": request.institution, "job": _job(request, job)},
     )

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from intercampus.core.limits import BoundedTextFormMixin
 from intercampus.core.permissions import staff_view
 from intercampus.core.services import ServiceError
 from intercampus.mobility import ewp_omobilities, isced
@@ -39,7 +40,7 @@ MANAGE = "mobility.manage_nominations"
 # --- Forms ----------------------------------------------------------------------------------
 
 
-class RejectForm(forms.Form):
+class RejectForm(BoundedTextFormMixin, forms.Form):
     reason = forms.CharField(
         label=gettext_lazy("Why do you reject this nomination?"),
         help_text=gettext_lazy("The home institution and the student will read it."),
@@ -48,7 +49,7 @@ class RejectForm(forms.Form):
     )
 
 
-class CancelForm(forms.Form):
+class CancelForm(BoundedTextFormMixin, forms.Form):
     reason = forms.CharField(
         label=gettext_lazy("Reason (optional)"),
         help_text=gettext_lazy("The host and the student will read it."),
@@ -58,7 +59,7 @@ class CancelForm(forms.Form):
     )
 
 
-class StudentProfileForm(forms.ModelForm):
+class StudentProfileForm(BoundedTextFormMixin, forms.ModelForm):
     first_name = forms.CharField(label=gettext_lazy("Given names"), max_length=150)
     last_name = forms.CharField(label=gettext_lazy("Family name"), max_length=150)
     isced_f_code = forms.ChoiceField(
@@ -330,6 +331,8 @@ def _incoming_detail(
         {
             "institution": request.institution,
             "item": selectors.incoming_view(nomination),
+            "arrival": services.arrival_of(nomination),
+            "no_journey_because": services.journey_missing_reason(nomination),
             "reject_form": reject_form or RejectForm(),
             "crumbs": _crumbs(
                 request, (_url(request, "nominations_incoming"), _("Incoming nominations"))
@@ -350,13 +353,18 @@ def nomination_incoming(request: HttpRequest, nomination: uuid.UUID) -> HttpResp
 def nomination_accept(request: HttpRequest, nomination: uuid.UUID) -> HttpResponse:
     found = selectors.received_nomination(request.institution, nomination)
     try:
-        services.nomination_accept(actor=request.user, nomination=found)
+        accepted = services.nomination_accept(actor=request.user, nomination=found)
     except ServiceError as refused:
         messages.error(request, refused.message)
     else:
         messages.success(
             request, _("The nomination is accepted; the home institution and the student are told.")
         )
+        missing = services.journey_missing_reason(accepted)
+        if missing:
+            messages.warning(
+                request, _("No arrival journey was started. {why}").format(why=missing)
+            )
     return redirect(_url(request, "nomination_incoming", nomination=found.uuid))
 
 

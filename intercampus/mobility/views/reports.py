@@ -20,10 +20,11 @@ VIEW = "mobility.view_reports"
 
 
 def _year(request: HttpRequest) -> tuple[str, str]:
-    """The year asked for (or the current one) and, when what was asked is not a year, why."""
+    """The year asked for (or the one the report opens on) and, when what was asked is not a
+    year, why."""
     asked = request.GET.get("year", "").strip()
     if not asked:
-        return selectors.current_academic_year(), ""
+        return selectors.default_report_year(request.institution), ""
     if selectors.is_academic_year(asked):
         return asked, ""
     return selectors.current_academic_year(), _(

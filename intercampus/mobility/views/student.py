@@ -31,6 +31,7 @@ from intercampus.mobility.forms.applications import (
     DocumentForm,
     Draft,
     clean_draft,
+    missing_for_submission,
     raw_from_application,
     raw_from_post,
 )
@@ -173,6 +174,8 @@ def _page(
             )
             draft = clean_draft(_normalised(raw, call.max_choices), _places_by_uuid(application))
         context.update(_draft_context(application, draft))
+        # Only a draft is told why it can no longer be submitted.
+        context["closed_early"] = call_selectors.closed_early(call)
         context.update(
             {
                 "places": call_selectors.places_for_student(call),
@@ -298,6 +301,7 @@ def submit(request: HttpRequest, application: uuid.UUID) -> HttpResponse:
         return redirect(_app_url("application", found))
     raw = _normalised(raw_from_post(request.POST, found.call.max_choices), found.call.max_choices)
     draft = _save(request, found, raw)
+    draft.errors.update(missing_for_submission(draft))
     if draft.errors:
         messages.error(request, _("Correct the fields marked below, then submit again."))
         return _page(request, found, draft=draft)

@@ -166,6 +166,55 @@ MOBILITY_MEETINGS = (
     ),
 )
 
+STRATEGY_MEETINGS = (
+    MeetingData(
+        title="Strategy Task Force kick-off",
+        date=D(2024, 2, 8),
+        location="Leuven",
+        summary="How the members value the network, and the outline of the 2026–2030 strategy.",
+        decisions=(
+            (
+                "STF 2024/1",
+                "Survey every member's international office and rectorate on what the "
+                "network brings them before drafting the strategy.",
+            ),
+        ),
+        actions=(
+            ActionData("Run the members' survey", "kuleuven.be", D(2024, 6, 30), "done"),
+            ActionData(
+                "Draft the 2026–2030 strategy for the General Assembly",
+                "kth.se",
+                D(2027, 4, 15),
+                "in_progress",
+            ),
+        ),
+    ),
+)
+
+COMMUNICATION_MEETINGS = (
+    MeetingData(
+        title="Communication Work Group, spring meeting",
+        date=D(2025, 5, 14),
+        location="Eindhoven",
+        summary="The consortium's newsletter and the stories each member sends for it.",
+        decisions=(
+            (
+                "CWG 2025/1",
+                "Publish a newsletter each term, with one story from a different member each time.",
+            ),
+        ),
+        actions=(
+            ActionData("Set up the newsletter's mailing list", "tue.nl", D(2025, 9, 1), "done"),
+            ActionData(
+                "Collect exchange students' stories for the spring newsletter",
+                "aalto.fi",
+                D(2026, 11, 30),
+                "open",
+            ),
+        ),
+    ),
+)
+
 WORK_GROUPS: tuple[WorkGroupData, ...] = (
     WorkGroupData(
         slug="associate-partners",
@@ -224,6 +273,7 @@ WORK_GROUPS: tuple[WorkGroupData, ...] = (
             "The General Assembly sets up a Strategy Task Force coordinated by KU Leuven."
         ),
         members=("kuleuven.be", "kth.se", "aalto.fi", "tue.nl", "grenoble-inp.fr"),
+        meetings=STRATEGY_MEETINGS,
     ),
     WorkGroupData(
         slug="communication",
@@ -239,6 +289,7 @@ WORK_GROUPS: tuple[WorkGroupData, ...] = (
             "the Communication Work Group."
         ),
         members=("tue.nl", "tcd.ie", "uclouvain.be", "tu-darmstadt.de", "aalto.fi"),
+        meetings=COMMUNICATION_MEETINGS,
     ),
 )
 

@@ -21,19 +21,20 @@ from dataclasses import dataclass
 from typing import Any, TextIO, TypeVar
 
 from allauth.account.models import EmailAddress
-from django.contrib.auth.hashers import make_password
 from django.db import models, transaction
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 
 from intercampus.accounts.models import Role, User
+from intercampus.core.start import start_page
 from intercampus.events.demo import load_demo_events
 from intercampus.institutions.models import Headcount, Institution, OrganisationalUnit, Person
 from intercampus.lib.apportion import apportion
-from intercampus.mobility.demo import load_demo_mobility
+from intercampus.mobility.choices import NominationStatus
+from intercampus.mobility.demo import TPU, load_demo_mobility
+from intercampus.mobility.models import Nomination
 from intercampus.network import services
 from intercampus.network.choices import DecisionBody, MembershipKind
 from intercampus.network.demo import consortium as data
@@ -44,7 +45,14 @@ from intercampus.network.demo.people import (
     name_for,
     people_of,
 )
-from intercampus.network.demo.personas import PERSONAS, Persona, demo_password
+from intercampus.network.demo.personas import (
+    NOMINEE_DOES,
+    OTHER_LOGINS,
+    PERSONAS,
+    Persona,
+    demo_account,
+    demo_password,
+)
 from intercampus.network.models import (
     AccessPoint,
     Action,
@@ -98,6 +106,7 @@ def load_demo(stdout: TextIO | None = None) -> list[DemoLogin]:
         (_("Agreements, calls and an allocation"), load_demo_mobility),
         (_("Events"), load_demo_events),
         (_("Arrival journeys and buddies"), load_demo_onboarding),
+        (_("Demo logins"), loader.list_logins),
     ]
     with scopes_disabled(), transaction.atomic(), _progress(stdout, len(steps)) as step:
         for label, run in steps:
@@ -473,24 +482,11 @@ class _Loader:
                 )
 
     def accounts(self) -> None:
-        password = demo_password()
-        # One hash for every new account: hashing is slow on purpose, and these accounts
-        # share one published password anyway.
-        hashed: list[str] = []
-
-        def create_user(**fields: Any) -> User:
-            if not hashed:
-                hashed.append(make_password(password))
-            user = User(**fields, password=hashed[0])
-            _validate(user)
-            user.save()
-            return user
-
         for persona in PERSONAS:
             first, last = self._persona_name(persona)
             user = ensure(
                 User,
-                {"email": persona.email},
+                {"pk": demo_account(persona.email, first_name=first, last_name=last).pk},
                 {
                     "first_name": first,
                     "last_name": last,
@@ -498,7 +494,6 @@ class _Loader:
                     "is_superuser": persona.superuser,
                     "is_active": True,
                 },
-                create=create_user,
             )
             ensure(
                 EmailAddress,
@@ -516,13 +511,27 @@ class _Loader:
                 )
             if persona.person is not None:
                 ensure(Person, {"pk": self.person[persona.person].pk}, {"user": user})
-            url_name, kwargs = persona.start
+
+    def list_logins(self) -> None:
+        """Every persona's login and start page, once the whole demo is there (a start page
+        depends on the roles and groups the later steps add)."""
+        wanted = [(p.email, p.does) for p in PERSONAS] + [(o.email, o.does) for o in OTHER_LOGINS]
+        nominee = (
+            Nomination.objects.filter(host__schac=TPU, status=NominationStatus.ACCEPTED)
+            .select_related("application__student")
+            .order_by("pk")
+            .first()
+        )
+        if nominee is not None:
+            wanted.append((nominee.application.student.email, NOMINEE_DOES))
+        users = {u.email: u for u in User.objects.filter(email__in=[e for e, _d in wanted])}
+        for email, does in wanted:
+            user = users.get(email)
+            if user is None:
+                raise LookupError(f"The demo has no account {email} to list.")
             self.logins.append(
                 DemoLogin(
-                    email=persona.email,
-                    password=password,
-                    does=str(persona.does),
-                    path=reverse(url_name, kwargs=kwargs),
+                    email=email, password=demo_password(), does=str(does), path=start_page(user)
                 )
             )
 

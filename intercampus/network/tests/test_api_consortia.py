@@ -12,7 +12,7 @@ from intercampus.accounts.choices import RoleKind
 from intercampus.accounts.models import ApiToken
 from intercampus.core.models import AuditEntry
 from intercampus.core.testing import user_with_role
-from intercampus.institutions.models import Institution
+from intercampus.institutions.models import Headcount, Institution
 from intercampus.network.models import Membership
 
 API = "/api/v1"
@@ -67,6 +67,7 @@ def test_the_consortium_shows_members_associate_partners_and_totals(world, clien
         "since": "2005-01-01",
     }
     assert body["totals_year"] == 2025
+    assert body["totals_years"] == [{"year": 2025, "institutions": 5}]
     assert body["totals"] == {
         "professors": 150,
         "teachers": 150,
@@ -194,3 +195,15 @@ def test_staff_of_the_secretariat_institution_without_the_role_get_403(world, le
 def test_anonymous_writes_get_401(world, client):
     for method, url, body in _membership_writes(world):
         assert call(client, method, url, body).status_code == 401
+
+
+def test_the_totals_count_each_institution_with_its_latest_reported_year(world, client):
+    for category in ("professors", "teachers", "phd_students", "students"):
+        Headcount.objects.create(institution=world.tpu, year=2026, category=category, count=45)
+    body = client.get(f"{API}/consortia/cluster").json()
+    assert body["totals"]["students"] == 10 + 20 + 30 + 45 + 50
+    assert body["totals_year"] == 2026
+    assert body["totals_years"] == [
+        {"year": 2026, "institutions": 1},
+        {"year": 2025, "institutions": 4},
+    ]

@@ -7,15 +7,20 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models import Q
 from django.test import Client
+from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from intercampus.accounts.models import User
 from intercampus.institutions.models import Headcount, Institution
+from intercampus.mobility.models import Agreement, Call, Nomination
+from intercampus.mobility.selectors.calls import calls_open_to, over_offered_conditions
 from intercampus.network.demo.loader import load_demo
-from intercampus.network.demo.personas import DEFAULT_PASSWORD, PERSONAS
+from intercampus.network.demo.personas import DEFAULT_PASSWORD, OTHER_LOGINS, PERSONAS
 from intercampus.network.models import Action, Consortium, Project, WorkGroup
 from intercampus.network.selectors import consortium_totals, members_and_partners
+from intercampus.onboarding.models import BuddyMatch, BuddyProgramme, NewcomerProfile
 
 
 @pytest.fixture(scope="module")
@@ -92,13 +97,97 @@ def test_loading_again_repairs_an_edited_demo():
     assert Institution.objects.get(schac="kth.se").city == "Stockholm"
 
 
-def test_each_demo_persona_can_sign_in_and_open_their_start_page():
+def test_each_demo_persona_can_sign_in_and_lands_on_the_start_page_listed():
     logins = {login.email: login for login in load_demo()}
-    assert set(logins) == {persona.email for persona in PERSONAS}
+    listed = {persona.email for persona in PERSONAS} | {other.email for other in OTHER_LOGINS}
+    # The KTH student whom TPU accepted is listed too.
+    assert listed < set(logins)
+    assert len(logins) == len(listed) + 1
     for email, login in logins.items():
         client = Client()
-        assert client.login(email=email, password=DEFAULT_PASSWORD)
+        response = client.post(
+            reverse("account_login"), {"login": email, "password": DEFAULT_PASSWORD}
+        )
+        assert response.status_code == 302, email
+        assert response["Location"] == login.path, email
         assert client.get(login.path).status_code == 200, login.path
+
+
+def test_every_newcomer_of_the_demo_can_sign_in():
+    for number in range(1, 10):
+        assert Client().login(email=f"newcomer{number}@tpu.demo", password=DEFAULT_PASSWORD)
+
+
+def test_the_kth_student_has_an_open_call_whose_places_have_seats():
+    client = Client()
+    client.login(email="student@kth.demo", password=DEFAULT_PASSWORD)
+    student = User.objects.get(email="student@kth.demo")
+    [call] = calls_open_to(student)
+    assert call.owner.schac == "kth.se"
+    with scopes_disabled():
+        assert call.places.filter(seats__gt=0).count() >= 3
+    assert "Read the call and apply" in client.get(reverse("mobility:home")).text
+
+
+def test_the_kth_student_signs_up_as_a_buddy_and_is_matched_with_kths_newcomers(
+    django_capture_on_commit_callbacks, settings
+):
+    # The matching that the sign-up queues runs at once (the demo server's worker runs it).
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    client = Client()
+    client.login(email="student@kth.demo", password=DEFAULT_PASSWORD)
+    response = client.get(reverse("buddy:home"))
+    assert "Become a buddy" in response.text
+    with scopes_disabled():
+        programme = BuddyProgramme.objects.get(name="KTH Buddy Programme")
+    today = datetime.date.today()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("buddy:signup_buddy", kwargs={"programme": programme.uuid}),
+            {
+                "language_1": "sv",
+                "level_1": "C2",
+                "language_2": "en",
+                "level_2": "C1",
+                "available_from": today,
+                "available_to": today + datetime.timedelta(days=200),
+                "capacity": 2,
+                "active": "on",
+            },
+        )
+    assert response.status_code == 302
+    with scopes_disabled():
+        matched = BuddyMatch.objects.filter(buddy__user__email="student@kth.demo")
+        assert matched.count() == 2
+
+
+def test_no_demo_call_offers_more_seats_than_its_agreements_have_left():
+    with scopes_disabled():
+        for call in Call.objects.all():
+            assert over_offered_conditions(call) == [], call.title
+
+
+def test_the_partners_in_the_americas_have_agreements():
+    with scopes_disabled():
+        for schac in ("polymtl.ca", "usp.br"):
+            assert Agreement.objects.filter(
+                Q(owner__schac=schac) | Q(partner_hei_id=schac)
+            ).exists(), schac
+
+
+def test_the_kth_mobility_report_opens_on_a_year_with_nominations():
+    client = Client()
+    client.login(email="iro@kth.demo", password=DEFAULT_PASSWORD)
+    report = client.get(reverse("staff:mobility_report", kwargs={"institution": "kth.se"}))
+    assert report.context["report"].total.out_used > 0
+
+
+def test_an_accepted_nominee_arrives_in_the_future_and_is_in_the_buddy_programme():
+    with scopes_disabled():
+        nomination = Nomination.objects.filter(host__schac="tpu.ru", status="accepted").first()
+        student = nomination.application.student
+        profile = NewcomerProfile.objects.get(user=student)
+    assert profile.arrival_date > datetime.date.today()
 
 
 def test_the_demo_password_comes_from_the_environment(monkeypatch):
@@ -200,8 +289,10 @@ def test_the_command_serves_the_site_on_the_given_host_and_port(monkeypatch):
         calls.append((name, args, options))
 
     monkeypatch.setattr(demo, "call_command", fake_call_command)
+    # The demo server runs the queued background tasks (buddy matching...) in a thread.
+    monkeypatch.setattr(demo, "start_demo_worker", lambda: calls.append(("worker", (), {})))
     call_command("demo", "--port", "8123", "--host", "localhost", stdout=io.StringIO())
-    assert [name for name, _, _ in calls] == ["migrate", "runserver"]
+    assert [name for name, _, _ in calls] == ["migrate", "worker", "runserver"]
     name, args, options = calls[-1]
     assert args == ("localhost:8123",)
     assert options["use_reloader"] is False

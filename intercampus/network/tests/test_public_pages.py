@@ -102,6 +102,23 @@ def test_the_home_page_shows_the_headcount_totals_of_the_latest_year(world, clie
     assert "totals-chart-data" in response.text
 
 
+def test_one_member_reporting_a_new_year_does_not_collapse_the_totals(world, client):
+    for category in ("professors", "teachers", "phd_students", "students"):
+        Headcount.objects.create(institution=world.tpu, year=2026, category=category, count=45)
+    response = client.get(reverse("network:home"))
+    totals = response.context["totals"]
+    # Everyone else is still counted with 2025: 10 + 20 + 30 + 50, and TPU with 2026: 45.
+    assert totals.students == 155
+    assert [(y.year, y.institutions) for y in totals.years] == [(2026, 1), (2025, 4)]
+    assert "2026 for 1 institution, 2025 for 4 institutions" in response.text
+    assert "latest year it reported" in response.text
+
+
+def test_the_totals_say_when_every_institution_reported_the_same_year(world, client):
+    response = client.get(reverse("network:home"))
+    assert "in 2025, the latest year every one of them reported" in response.text
+
+
 def test_the_home_page_lists_programmes_and_associate_partners_apart(world, client):
     Programme.objects.create(
         consortium=world.consortium, slug="sino", name="Sino-European platform", since=2011

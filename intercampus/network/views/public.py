@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from intercampus.core.limits import BoundedTextFormMixin
 from intercampus.institutions.choices import HeadcountCategory
 from intercampus.network import selectors
 from intercampus.network.models import Consortium
@@ -33,13 +34,19 @@ def _consortium_context(consortium: Consortium) -> dict:
         "chart": {
             "labels": [str(f["label"]) for f in figures],
             "values": [f["value"] for f in figures],
-            "title": str(_("People in {year}").format(year=totals.year)),
+            "title": _chart_title(totals),
         },
         "work_groups": list(selectors.work_groups_of(consortium)),
         "projects": list(selectors.projects_of(consortium)),
         "programmes": list(selectors.programmes_of(consortium)),
         "other_consortia": list(selectors.other_consortia(consortium)),
     }
+
+
+def _chart_title(totals: selectors.Totals) -> str:
+    if totals.one_year:
+        return str(_("People in {year}").format(year=totals.year))
+    return str(_("People, latest year reported ({years})").format(years=totals.years_text()))
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -54,7 +61,7 @@ def consortium_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "network/consortium_detail.html", _consortium_context(consortium))
 
 
-class InstitutionSearchForm(forms.Form):
+class InstitutionSearchForm(BoundedTextFormMixin, forms.Form):
     """The search box and country filter of the institution directory."""
 
     q = forms.CharField(

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from intercampus.mobility.choices import CEFR_ORDER
 from intercampus.onboarding import matching
 
 MIN_CAPACITY = 1
@@ -25,18 +26,25 @@ MAX_WEIGHT = 1000
 
 
 class CefrLevel(models.TextChoices):
-    """Common European Framework of Reference levels; B1 and up count for matching."""
+    """Common European Framework of Reference levels and EWP's NS (native speaker), in the
+    platform's one order (``mobility.choices.CEFR_ORDER``); B1 and up count for matching."""
 
     A1 = "A1", _("A1 (beginner)")
     A2 = "A2", _("A2 (elementary)")
     B1 = "B1", _("B1 (intermediate)")
     B2 = "B2", _("B2 (upper intermediate)")
     C1 = "C1", _("C1 (advanced)")
-    C2 = "C2", _("C2 (proficient or native)")
+    C2 = "C2", _("C2 (proficient)")
+    NS = "NS", _("Native speaker")
 
 
-# A shared language counts for matching only at these levels.
-MATCHING_LEVELS = frozenset({CefrLevel.B1, CefrLevel.B2, CefrLevel.C1, CefrLevel.C2})
+# The lowest level at which a shared language counts for matching.
+MATCHING_MINIMUM = CefrLevel.B1
+# A shared language counts for matching only at these levels (native speakers included:
+# applications give mother tongues as NS).
+MATCHING_LEVELS = frozenset(
+    level for level, rank in CEFR_ORDER.items() if rank >= CEFR_ORDER[MATCHING_MINIMUM]
+)
 
 
 class MatchStatus(models.TextChoices):
@@ -98,6 +106,9 @@ class BuddyProgramme(models.Model):
     active = models.BooleanField(
         _("active"), default=True, help_text=_("Open to sign-ups, and matched automatically.")
     )
+    # Set when a matching run is queued for the worker, cleared when a run starts: at most
+    # one run waits per programme, and the pages say that matching is on its way.
+    matching_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 

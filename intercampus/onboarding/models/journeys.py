@@ -205,6 +205,10 @@ class Journey(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     last_reminded_at = models.DateTimeField(_("last reminded by staff"), null=True, blank=True)
+    # Why the newcomer of an accepted nomination could not be signed up for the host's buddy
+    # programme (empty once signed up, or when nothing was tried): the staff's and the
+    # newcomer's pages say it, so that someone can act on it.
+    buddy_signup_problem = models.TextField(_("buddy programme sign-up problem"), blank=True)
 
     objects = ScopedManager(institution="institution")
 

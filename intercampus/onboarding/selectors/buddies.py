@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import statistics
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +26,7 @@ from django_scopes import scope, scopes_disabled
 from intercampus.accounts.choices import RoleKind
 from intercampus.accounts.models import Role
 from intercampus.institutions.models import Institution
+from intercampus.onboarding.choices import JourneySource
 from intercampus.onboarding.models import (
     BuddyMatch,
     BuddyProfile,
@@ -203,6 +205,78 @@ def get_match(programme: BuddyProgramme, match: uuid.UUID | str) -> BuddyMatch:
     return found
 
 
+# --- Why a newcomer has no buddy -------------------------------------------------------------
+
+
+def _languages_text(tags: Iterable[str]) -> str:
+    return _listing(sorted(language_name(t) for t in tags))
+
+
+def why_unmatched(programme: BuddyProgramme, newcomers: Iterable[NewcomerProfile]) -> None:
+    """Set ``unmatched_reason`` on each of ``newcomers`` (of ``programme``) who has no buddy:
+    a sentence that both the staff and the newcomer can read, after the matching's hard rule
+    (a buddy and a newcomer share a language at B1 or better, and never meet again after a
+    declined match) and the buddies' capacity. Newcomers with a buddy get an empty one."""
+    newcomers = list(newcomers)
+    held = set(
+        BuddyMatch.objects.filter(newcomer__in=newcomers, status__in=HELD_STATUSES).values_list(
+            "newcomer_id", flat=True
+        )
+    )
+    waiting = [n for n in newcomers if n.pk not in held]
+    for n in newcomers:
+        n.unmatched_reason = ""
+    if not waiting:
+        return
+    buddies = list(
+        BuddyProfile.objects.filter(programme=programme, active=True).annotate(
+            n_live=Count("matches", filter=Q(matches__status__in=LIVE_STATUSES))
+        )
+    )
+    declined: dict[int, set[int]] = {}
+    for nid, bid in BuddyMatch.objects.filter(
+        programme=programme, status__in=DECLINED_STATUSES, newcomer__in=waiting
+    ).values_list("newcomer_id", "buddy_id"):
+        declined.setdefault(nid, set()).add(bid)
+    for n in waiting:
+        n.unmatched_reason = _reason(n, buddies, declined.get(n.pk, set()))
+
+
+def _reason(newcomer: NewcomerProfile, buddies: list[BuddyProfile], declined: set[int]) -> str:
+    languages = newcomer.matching_languages
+    said = _languages_text(languages)
+    if not buddies:
+        return _("The programme has no active buddies yet.")
+    sharing = [b for b in buddies if not languages.isdisjoint(b.matching_languages)]
+    if not sharing:
+        return _("No buddy of the programme speaks {languages} at B1 or better.").format(
+            languages=said
+        )
+    open_to = [b for b in sharing if b.pk not in declined]
+    if not open_to:
+        return _("Every buddy who speaks {languages} was in a declined match already.").format(
+            languages=said
+        )
+    if all(b.n_live >= b.capacity for b in open_to):
+        return _(
+            "Every buddy who speaks {languages} already has as many newcomers as they can take."
+        ).format(languages=said)
+    return _("A buddy with room speaks {languages}: the next matching run proposes a pair.").format(
+        languages=said
+    )
+
+
+def signup_problems(host: Institution) -> list[Journey]:
+    """The host's journeys whose newcomer could not be signed up for its buddy programme
+    when their nomination was accepted, with the reason (``buddy_signup_problem``)."""
+    return list(
+        Journey.objects.filter(institution=host)
+        .exclude(buddy_signup_problem="")
+        .select_related("newcomer")
+        .order_by("anchor_date", "pk")
+    )
+
+
 # --- KPIs -----------------------------------------------------------------------------------
 
 
@@ -271,6 +345,40 @@ def programme_kpis(programme: BuddyProgramme) -> ProgrammeKpis:
     )
 
 
+@dataclass(frozen=True)
+class NomineeKpi:
+    """Of the nominees the host accepted (their journeys started from a nomination), how
+    many had a buddy in the programme before the day they arrive."""
+
+    nominees: int
+    before_arrival: int
+
+    @property
+    def share(self) -> float | None:
+        return round(100 * self.before_arrival / self.nominees, 1) if self.nominees else None
+
+
+def nominee_kpi(programme: BuddyProgramme) -> NomineeKpi:
+    host = programme.institution
+    journeys = list(
+        Journey.objects.filter(institution=host, source=JourneySource.NOMINATION).values_list(
+            "newcomer_id", "anchor_date"
+        )
+    )
+    first_held: dict[int, datetime.datetime] = {}
+    for user_id, at in BuddyMatch.objects.filter(
+        programme=programme, status__in=HELD_STATUSES
+    ).values_list("newcomer__user_id", "matched_at"):
+        if user_id not in first_held or at < first_held[user_id]:
+            first_held[user_id] = at
+    before = sum(
+        1
+        for user_id, arrival in journeys
+        if user_id in first_held and host_today(host, first_held[user_id]) < arrival
+    )
+    return NomineeKpi(nominees=len(journeys), before_arrival=before)
+
+
 # --- A student's own ------------------------------------------------------------------------
 
 
@@ -295,6 +403,28 @@ def profiles_of(user: Any) -> MyProfiles:
                 .select_related("programme__institution", "faculty", "journey")
                 .order_by("-created", "pk")
             ),
+        )
+
+
+def explain_my_waiting(profiles: MyProfiles) -> None:
+    """Set ``unmatched_reason`` on the student's own newcomer profiles (see
+    ``why_unmatched``); read across hosts, the profiles being the user's own."""
+    with scopes_disabled():
+        for profile in profiles.newcomer:
+            why_unmatched(profile.programme, [profile])
+
+
+def my_signup_problems(user: Any) -> list[Journey]:
+    """``user``'s journeys whose automatic sign-up for the host's buddy programme failed,
+    with the reason (``buddy_signup_problem``)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    with scopes_disabled():
+        return list(
+            Journey.objects.filter(newcomer=user)
+            .exclude(buddy_signup_problem="")
+            .select_related("institution")
+            .order_by("anchor_date", "pk")
         )
 
 

@@ -440,3 +440,11 @@ def get_own_state(user: Any, journey: uuid.UUID | str, step: uuid.UUID | str) ->
     if found is None:
         raise Http404
     return found
+
+
+def journey_of_nomination(host: Institution, nomination: uuid.UUID | str) -> Journey | None:
+    """The arrival journey that accepting ``nomination`` started at ``host``, if any (its
+    reference is the nomination's UUID), with ``buddy_signup_problem`` for the staff page."""
+    return (
+        Journey.objects.filter(institution=host, reference=str(nomination)).order_by("-pk").first()
+    )

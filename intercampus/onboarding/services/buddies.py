@@ -4,9 +4,10 @@ accepting and declining matches, check-ins, and the buddy's certificate.
 Matching is the pure module ``onboarding.matching``: ``matching_run`` builds its input from the
 stored profiles (the languages spoken at B1 or better; dates as day numbers), keeps every
 proposed and accepted pair fixed, so that late arrivals go into the capacity left and nobody
-moves, and stores the new pairs with the parts of their score. It runs by itself once a
-newcomer (or buddy) signs up and after a decline, when the transaction commits, and on demand
-from the staff page, the API and ``intercampus match_buddies``.
+moves, and stores the new pairs with the parts of their score. A sign-up of a newcomer (or
+buddy), a decline and the staff's request (page, API) queue a run for the task worker
+(``tasks.match_buddies``; never inside the web request, and at most one waiting per
+programme); ``intercampus match_buddies`` runs it at once.
 
 Every service is keyword-only, atomic, runs in the host's scope and writes an audit entry
 (``onboarding.buddy_<thing>.<verb>``).
@@ -25,13 +26,14 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django_scopes import scope
+from django.utils.translation import gettext_noop
+from django_scopes import scope, scopes_disabled
 
 from intercampus.core.audit import audit_log, snapshot
 from intercampus.core.models import AuditEntry
@@ -129,7 +131,7 @@ def clean_languages(value: Mapping[str, Any]) -> dict[str, str]:
             raise ValidationError(
                 {
                     "languages": _(
-                        "“{level}” is not a CEFR level (A1, A2, B1, B2, C1, C2)."
+                        "“{level}” is not a CEFR level (A1 to C2, or NS for a native speaker)."
                     ).format(level=raw_level)
                 }
             )
@@ -409,6 +411,8 @@ def newcomer_signup(
             what="buddy_newcomer",
             fields=fields,
         )
+        if linked is not None and linked.buddy_signup_problem:
+            Journey.objects.filter(pk=linked.pk).update(buddy_signup_problem="")
         waiting = not BuddyMatch.objects.filter(
             newcomer=profile, status__in=[*LIVE_STATUSES, MatchStatus.ENDED]
         ).exists()
@@ -564,6 +568,11 @@ def matching_run(
             raise ServiceError(
                 _("The programme is not active: activate it to run matching."), status=409
             )
+        # This run matches everyone waiting: a run queued before it has nothing left to do
+        # but may still run; a sign-up from now on queues a new one.
+        if programme.matching_queued_at is not None:
+            programme.matching_queued_at = None
+            programme.save(update_fields=["matching_queued_at"])
         report(LOADING)
         loaded = _load(programme)
         weights = programme.weights
@@ -691,39 +700,123 @@ def _tell_matched(created: list[BuddyMatch]) -> None:
         notify_person(
             user=newcomer,
             kind="onboarding.buddy_match.proposed",
-            text=lambda b=buddy: _(
-                "You have a buddy: {name}. See why we matched you, and accept."
-            ).format(name=b.get_full_name() or b.email),
+            message=gettext_noop("You have a buddy: {name}. See why we matched you, and accept."),
+            params={"name": buddy.get_full_name() or buddy.email},
             link=link,
-            email_subject=lambda: _("You have a buddy"),
+            email_subject=gettext_noop("You have a buddy"),
         )
         notify_person(
             user=buddy,
             kind="onboarding.buddy_match.proposed",
-            text=lambda n=newcomer: _(
+            message=gettext_noop(
                 "A newcomer is matched with you: {name}. Please accept or decline."
-            ).format(name=n.get_full_name() or n.email),
+            ),
+            params={"name": newcomer.get_full_name() or newcomer.email},
             link=link,
-            email_subject=lambda: _("A newcomer is matched with you"),
+            email_subject=gettext_noop("A newcomer is matched with you"),
         )
 
 
+# A queued run not started after this long is taken as lost (the worker was down, or the
+# queue refused it): the next sign-up queues another.
+QUEUED_RUN_EXPIRES = datetime.timedelta(hours=1)
+
+
 def match_after_commit(*, programme: BuddyProgramme, actor: Any, trigger: str) -> None:
-    """Run matching for ``programme`` once the current transaction commits (at once when
-    there is none). A failure is logged: the sign-up or decline that asked for it stands."""
-    programme_id = programme.pk
+    """Queue a matching run of ``programme`` for the task worker once the current transaction
+    commits (at once when there is none): matching never runs inside a web request.
 
-    def run() -> None:
-        try:
-            with scope(institution=programme.institution):
-                found = BuddyProgramme.objects.select_related("institution")
-                current = found.filter(pk=programme_id, active=True).first()
-                if current is not None:
-                    matching_run(actor=actor, programme=current, trigger=trigger)
-        except Exception:  # noqa: BLE001 - the request that asked has committed already
-            logger.exception("Buddy matching of programme %s failed", programme_id)
+    At most one run waits per programme: it matches everyone waiting when it starts, so a
+    sign-up committed while one waits queues nothing more. ``matching_run`` clears the mark
+    under the programme's row lock, so that a sign-up it may have missed queues a new run."""
+    programme_uuid = str(programme.uuid)
+    actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
 
-    transaction.on_commit(run)
+    def queue() -> None:
+        if _mark_queued(programme_uuid):
+            _enqueue_matching(programme_uuid, actor_id, trigger)
+
+    transaction.on_commit(queue)
+
+
+def matching_request(*, actor: Any, programme: BuddyProgramme) -> None:
+    """Staff ask for a matching run now (the staff page, the API): it is queued for the task
+    worker like the runs sign-ups queue (one waiting per programme), and audited. Raises
+    ServiceError (409) when the programme is not active."""
+    with transaction.atomic(), scope(institution=programme.institution):
+        if not programme.active:
+            raise ServiceError(
+                _("The programme is not active: activate it to run matching."), status=409
+            )
+        audit_log(
+            actor=actor,
+            action="onboarding.buddy_matching.requested",
+            obj=programme,
+            institution=programme.institution,
+        )
+        match_after_commit(programme=programme, actor=actor, trigger="staff")
+
+
+def _mark_queued(programme_uuid: str) -> bool:
+    """Mark the programme as having a run queued; False when one waits already (and has not
+    been waiting too long to be trusted). A run in progress holds the row: the request does
+    not wait for it, and queues a run to follow it."""
+    now = current_time()
+    with transaction.atomic(), scopes_disabled():
+        found = BuddyProgramme.objects.filter(uuid=programme_uuid)
+        if connection.features.has_select_for_update_skip_locked:
+            found = found.select_for_update(skip_locked=True)
+        else:
+            found = found.select_for_update()
+        row = found.values_list("pk", "matching_queued_at").first()
+        if row is None:
+            return True  # being matched right now (or deleted): the worker sorts it out
+        pk, waiting = row
+        if waiting is not None and now - waiting < QUEUED_RUN_EXPIRES:
+            return False
+        BuddyProgramme.objects.filter(pk=pk).update(matching_queued_at=now)
+        return True
+
+
+def _enqueue_matching(programme_uuid: str, actor_id: int | None, trigger: str) -> None:
+    from intercampus.onboarding.tasks import match_buddies
+
+    try:
+        match_buddies.enqueue(programme_uuid, actor_id, trigger)
+    except Exception:  # noqa: BLE001 - any failure of the queue; the sign-up has committed
+        # Logged for the operator; the next sign-up (or the staff's "run matching") retries.
+        logger.exception("Could not queue buddy matching of programme %s", programme_uuid)
+        with scopes_disabled():
+            BuddyProgramme.objects.filter(uuid=programme_uuid).update(matching_queued_at=None)
+
+
+def matching_run_queued(
+    *, programme_uuid: str, actor_id: int | None, trigger: str
+) -> dict[str, Any]:
+    """The task worker's side of ``match_after_commit``: run matching for the programme (a
+    closed programme is skipped). Returns the run's figures. A failure is logged and
+    raised (the task is recorded as failed); the next sign-up queues a new run."""
+    from intercampus.accounts.models import User
+
+    with scopes_disabled():
+        programme = (
+            BuddyProgramme.objects.select_related("institution").filter(uuid=programme_uuid).first()
+        )
+        actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+    if programme is None:
+        return {"skipped": "programme deleted"}
+    if not programme.active:
+        with scopes_disabled():
+            BuddyProgramme.objects.filter(pk=programme.pk).update(matching_queued_at=None)
+        return {"skipped": "programme closed"}
+    try:
+        stats = matching_run(actor=actor, programme=programme, trigger=trigger)
+    except Exception:
+        logger.exception("Buddy matching of programme %s failed", programme_uuid)
+        with scopes_disabled():
+            BuddyProgramme.objects.filter(pk=programme.pk).update(matching_queued_at=None)
+        raise
+    return stats.as_dict()
 
 
 # --- Accepting, declining, ending -----------------------------------------------------------
@@ -788,9 +881,8 @@ def match_accept(*, actor: Any, match: BuddyMatch) -> BuddyMatch:
         notify_person(
             user=other,
             kind="onboarding.buddy_match.accepted",
-            text=lambda: _("{name} accepted your buddy match.").format(
-                name=actor.get_full_name() or actor.email
-            ),
+            message=gettext_noop("{name} accepted your buddy match."),
+            params={"name": actor.get_full_name() or actor.email},
             link=my_buddy_url(),
         )
         return locked
@@ -835,10 +927,10 @@ def match_decline(*, actor: Any, match: BuddyMatch, reason: str = "") -> BuddyMa
         notify_person(
             user=other,
             kind="onboarding.buddy_match.declined",
-            text=lambda: (
-                _("Your buddy match was declined; we look for another match.")
+            message=(
+                gettext_noop("Your buddy match was declined; we look for another match.")
                 if side == "buddy"
-                else _("The newcomer declined the buddy match; your slot is free again.")
+                else gettext_noop("The newcomer declined the buddy match; your slot is free again.")
             ),
             link=my_buddy_url(),
         )

@@ -11,13 +11,15 @@ in the host's time zone; working days follow the host country's public holidays
 from __future__ import annotations
 
 import datetime
+import logging
 import re
 import zoneinfo
 from typing import IO, Any
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
 
@@ -26,6 +28,7 @@ from intercampus.core.audit import audit_log, snapshot
 from intercampus.core.permissions import has_permission
 from intercampus.core.services import ServiceError
 from intercampus.institutions.models import Institution
+from intercampus.lib import academic_terms
 from intercampus.onboarding import workdays
 from intercampus.onboarding.choices import (
     JourneySource,
@@ -34,6 +37,8 @@ from intercampus.onboarding.choices import (
     TargetGroup,
 )
 from intercampus.onboarding.models import Journey, JourneyStep, JourneyStepState, JourneyTemplate
+
+logger = logging.getLogger(__name__)
 
 MANAGE_JOURNEYS = "onboarding.manage_journeys"
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -193,33 +198,16 @@ def journey_start(
         return journey
 
 
-def term_start(academic_year: str, term_id: str = "") -> datetime.date | None:
-    """The usual first day of an EWP term (``2027/2028-2/2``) when the host gives none.
-
-    The academic year starts on 1 September; with n terms, term k starts about 10/n months
-    later per term (so the second semester on 1 February). None when the year cannot be read.
-    """
-    match = re.match(r"^(\d{4})/\d{4}$", academic_year or "")
-    if match is None:
-        return None
-    year = int(match[1])
-    term = re.match(r"^\d{4}/\d{4}-(\d+)/(\d+)$", term_id or "")
-    number, count = (int(term[1]), int(term[2])) if term else (1, 1)
-    if not 1 <= number <= count:
-        number, count = 1, 1
-    months = 8 + round((number - 1) * 10 / count)
-    return datetime.date(year + months // 12, months % 12 + 1, 1)
-
-
 def nomination_anchor(nomination: Any) -> datetime.date | None:
-    """The newcomer's planned arrival, else the start of the term they come for."""
-    planned = getattr(nomination, "planned_arrival", None)
-    if planned:
-        return planned
+    """When the accepted nominee arrives: the start of the earliest term of the call they
+    were nominated in (the nomination records no arrival date of its own), by the platform's
+    one rule (``lib.academic_terms``). None when the call's year or terms cannot be read."""
     with scopes_disabled():
         call = nomination.application.call
-        terms = list(call.terms or [])
-        return term_start(call.academic_year, terms[0] if terms else "")
+    try:
+        return academic_terms.earliest_start(call.academic_year, call.terms or [])
+    except ValueError:
+        return None
 
 
 def journey_start_for_nomination(
@@ -232,7 +220,7 @@ def journey_start_for_nomination(
     """Start the exchange journey of a nominated student once the host has accepted them.
 
     Call it when a host accepts a nomination. The anchor is ``anchor_date`` if given, else the
-    nomination's ``planned_arrival``, else the start of the call's first term. Idempotent (the
+    start of the call's earliest term (``nomination_anchor``). Idempotent (the
     nomination's UUID is the reference). Returns None, doing nothing, when the host is not on
     the platform or has no active template for the group: a journey is a service the host
     offers, not a condition of the nomination.
@@ -264,8 +252,14 @@ def journey_start_for_nomination(
 def _enrol_in_buddy_programme(*, journey: Journey, languages: dict[str, Any]) -> None:
     """An accepted newcomer joins the host's buddy programme at once, with the languages of
     their application, so that matching runs before they arrive; they can add interests and
-    faculty on their buddy page later. Nothing happens when the host runs no programme, the
-    newcomer is already in it, or they speak no language at B1 or better."""
+    faculty on their buddy page later. Nothing happens when the host runs no active programme
+    or the newcomer is in it already.
+
+    When the sign-up is refused (no language at B1 or better, an unreadable language, the
+    newcomer is a buddy there), the acceptance and the journey stand, and the reason is kept
+    on the journey (``buddy_signup_problem``) and logged: the host's staff pages and the
+    newcomer's buddy page say it, and the newcomer can still sign up by hand.
+    """
     from django.core.exceptions import ValidationError
 
     from intercampus.onboarding.models import BuddyProgramme, NewcomerProfile
@@ -274,6 +268,7 @@ def _enrol_in_buddy_programme(*, journey: Journey, languages: dict[str, Any]) ->
     with scopes_disabled():
         programme = (
             BuddyProgramme.objects.filter(institution=journey.institution, active=True)
+            .select_related("institution")
             .order_by("id")
             .first()
         )
@@ -282,13 +277,33 @@ def _enrol_in_buddy_programme(*, journey: Journey, languages: dict[str, Any]) ->
             or NewcomerProfile.objects.filter(programme=programme, user=journey.newcomer).exists()
         ):
             return
-    try:
-        buddies.newcomer_signup(
-            actor=journey.newcomer, programme=programme, languages=languages, journey=journey
+    newcomer = journey.newcomer
+    # The reason is read mostly by the newcomer: it is written in their language.
+    with translation.override(newcomer.preferred_language or settings.LANGUAGE_CODE):
+        try:
+            buddies.newcomer_signup(
+                actor=newcomer, programme=programme, languages=languages, journey=journey
+            )
+        except ServiceError as refused:
+            problem = refused.message
+        except ValidationError as invalid:
+            problem = " ".join(
+                str(m) for messages in invalid.message_dict.values() for m in messages
+            )
+        else:
+            problem = ""
+    if problem:
+        logger.warning(
+            "Newcomer %s of journey %s not signed up for buddy programme %s: %s",
+            newcomer.pk,
+            journey.uuid,
+            programme.uuid,
+            problem,
         )
-    except (ServiceError, ValidationError):
-        # The acceptance and the journey stand; the newcomer can still sign up by hand.
-        return
+    if problem != journey.buddy_signup_problem:
+        with scope(institution=journey.institution):
+            Journey.objects.filter(pk=journey.pk).update(buddy_signup_problem=problem)
+        journey.buddy_signup_problem = problem
 
 
 # --- Progress on a step ---------------------------------------------------------------------

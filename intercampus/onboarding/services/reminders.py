@@ -26,7 +26,7 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django_scopes import scope, scopes_disabled
 
 from intercampus.core.audit import audit_log
@@ -68,15 +68,18 @@ def leave_notice(
 ) -> None:
     """The in-app side of a reminder: a notice on the newcomer's page, in their language."""
 
-    def text() -> str:
-        titles = ", ".join(s.step.title for s in [*late, *due_soon])
-        if late:
-            message = _("Your arrival journey at {host}: {n} steps are late: {titles}.")
-            return message.format(host=journey.institution.display_name, n=len(late), titles=titles)
-        message = _("Your arrival journey at {host}: steps due soon: {titles}.")
-        return message.format(host=journey.institution.display_name, titles=titles)
-
-    notify_person(user=journey.newcomer, kind=NOTICE_KIND, text=text, link=journey_path())
+    params = {
+        "host": journey.institution.display_name,
+        "n": len(late),
+        "titles": ", ".join(s.step.title for s in [*late, *due_soon]),
+    }
+    if late:
+        message = gettext_noop("Your arrival journey at {host}: {n} steps are late: {titles}.")
+    else:
+        message = gettext_noop("Your arrival journey at {host}: steps due soon: {titles}.")
+    notify_person(
+        user=journey.newcomer, kind=NOTICE_KIND, message=message, params=params, link=journey_path()
+    )
 
 
 def send_journey_email(

@@ -98,6 +98,19 @@ def test_a_newcomer_signs_up_and_reads_why_they_were_matched(
     assert [p["programme"] for p in mine["newcomer"]] == [str(programme.uuid)]
 
 
+def test_a_native_speaker_without_a_buddy_reads_why_in_their_sign_ups(
+    world, programme, journey, buddy, django_capture_on_commit_callbacks
+):
+    client = bearer(world.student)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signup(client, programme, languages={"fi": "NS", "en": "A2"})
+    assert response.status_code == 201, response.json()
+    assert response.json()["languages"] == {"en": "A2", "fi": "NS"}
+    [mine] = client.get(f"{API}/me/buddy-profiles").json()["newcomer"]
+    assert mine["unmatched_reason"] == "No buddy of the programme speaks Finnish at B1 or better."
+    assert mine["matching_queued"] is False
+
+
 def test_a_bad_cefr_level_is_a_422_naming_the_field(world, programme, journey):
     response = signup(bearer(world.student), programme, languages={"en": "B7"})
     assert response.status_code == 422
@@ -193,7 +206,9 @@ def staff(schac="tpu.ru", programme=None, tail=""):
     return f"{base}/{programme.uuid}{tail}" if programme is not None else base
 
 
-def test_staff_create_a_programme_run_matching_and_list_matches(world):
+def test_staff_create_a_programme_run_matching_and_list_matches(
+    world, django_capture_on_commit_callbacks
+):
     client = bearer(world.tpu_officer)
     created = client.post(
         staff(),
@@ -207,9 +222,10 @@ def test_staff_create_a_programme_run_matching_and_list_matches(world):
     add_buddy(world, programme, "anna@tpu.ru")
     add_newcomer(world, programme, "ivan@tpu.ru")
 
-    run = client.post(staff(programme=programme, tail="/matching-runs"))
-    assert run.status_code == 201
-    assert (run.json()["matched"], run.json()["waiting"]) == (1, 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = client.post(staff(programme=programme, tail="/matching-runs"))
+    assert run.status_code == 202
+    assert run.json()["queued"] is True
 
     listed = client.get(staff(programme=programme, tail="/matches"), {"status": "proposed"})
     assert listed.status_code == 200

@@ -132,23 +132,28 @@ def test_the_overview_shows_kpis_and_the_newcomers_without_a_buddy(tpu_officer_c
     assert "Run matching" in page and "<progress" in page
 
 
-def test_running_matching_through_htmx_answers_the_panel_with_its_figures(
-    tpu_officer_client, world, programme
+def test_running_matching_through_htmx_queues_it_and_says_so(
+    tpu_officer_client, world, programme, django_capture_on_commit_callbacks
 ):
     add_buddy(world, programme, "anna@tpu.ru", capacity=2)
     newcomer = add_newcomer(world, programme, "ivan@tpu.ru")
-    response = tpu_officer_client.post(
-        url("buddy_run", programme=programme.uuid), HTTP_HX_REQUEST="true"
-    )
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = tpu_officer_client.post(
+            url("buddy_run", programme=programme.uuid), HTTP_HX_REQUEST="true"
+        )
     assert response.status_code == 200
-    assert response.context["stats"].matched == 1
     body = response.content.decode()
-    assert 'id="run-panel"' in body and "<progress" in body
+    assert 'id="run-panel"' in body and "Matching is queued" in body
     assert "<html" not in body
+    # Nothing is matched inside the request: the worker runs what it queued.
+    assert match_of(newcomer) is None
+    for callback in queued:
+        callback()
     assert match_of(newcomer).status == MatchStatus.PROPOSED
     entry = AuditEntry.objects.get(action="onboarding.buddy_matching.ran")
     assert entry.actor == world.tpu_officer
     assert entry.after["trigger"] == "staff"
+    assert AuditEntry.objects.filter(action="onboarding.buddy_matching.requested").count() == 1
 
 
 def test_running_matching_without_htmx_redirects_with_a_message(
@@ -158,7 +163,7 @@ def test_running_matching_without_htmx_redirects_with_a_message(
     add_newcomer(world, programme, "ivan@tpu.ru")
     response = tpu_officer_client.post(url("buddy_run", programme=programme.uuid), follow=True)
     assert response.redirect_chain[-1][0] == url("buddy_programme", programme=programme.uuid)
-    assert "1 of 1 newcomers" in response.content.decode()
+    assert "Matching is queued" in response.content.decode()
 
 
 def test_a_closed_programme_says_why_it_cannot_run(tpu_officer_client, world, programme):

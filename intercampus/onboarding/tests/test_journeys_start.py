@@ -155,11 +155,7 @@ def test_an_accepted_nomination_starts_an_exchange_journey_at_the_start_of_the_t
     assert journey.newcomer == world.student
 
 
-def test_a_planned_arrival_or_an_explicit_date_wins_over_the_term(world, tpu_template):
-    planned = _nomination(world, planned_arrival=datetime.date(2028, 1, 20))
-    assert services.journey_start_for_nomination(nomination=planned).anchor_date == (
-        datetime.date(2028, 1, 20)
-    )
+def test_an_explicit_date_wins_over_the_term(world, tpu_template):
     explicit = _nomination(world)
     journey = services.journey_start_for_nomination(
         nomination=explicit, anchor_date=datetime.date(2028, 1, 25)
@@ -175,13 +171,6 @@ def test_accepting_the_same_nomination_twice_keeps_one_journey(world, tpu_templa
 
 def test_a_host_that_offers_no_journey_is_no_obstacle_to_a_nomination(world):
     assert services.journey_start_for_nomination(nomination=_nomination(world)) is None
-
-
-def test_term_starts_follow_the_ewp_term_id():
-    assert services.term_start("2027/2028", "2027/2028-1/2") == datetime.date(2027, 9, 1)
-    assert services.term_start("2027/2028", "2027/2028-2/2") == datetime.date(2028, 2, 1)
-    assert services.term_start("2027/2028") == datetime.date(2027, 9, 1)
-    assert services.term_start("garbage") is None
 
 
 # --- Time zones -------------------------------------------------------------------------

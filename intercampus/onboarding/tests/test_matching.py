@@ -416,7 +416,7 @@ def broken(where: str, key: str, value):
         (broken("students", "id", None), "students[1].id: expected an integer or a string"),
         (broken("buddies", "capacity", -1), "buddies[1].capacity: expected a non-negative integer"),
         (broken("buddies", "avail_to", 9), "buddies[1].avail_to: 9 is before avail_from 10"),
-        (broken("buddies", "avail_from", None), "buddies[1].avail_from: expected a day number"),
+        (broken("buddies", "avail_from", "10"), "buddies[1].avail_from: expected a day number"),
     ],
 )  # fmt: skip
 def test_invalid_instances_name_the_field(data, message):

@@ -125,13 +125,17 @@ def programme_edit(request: HttpRequest, programme: uuid.UUID) -> HttpResponse:
 @require_GET
 def programme_detail(request: HttpRequest, programme: uuid.UUID) -> HttpResponse:
     found = selectors.get_programme(request.institution, programme)
+    unmatched = list(selectors.unmatched_newcomers(found)[:PER_PAGE])
+    selectors.why_unmatched(found, unmatched)
     return _render(
         request,
         "programme.html",
         {
             "programme": found,
             "kpis": selectors.programme_kpis(found),
-            "unmatched": list(selectors.unmatched_newcomers(found)[:PER_PAGE]),
+            "nominees": selectors.nominee_kpi(found),
+            "unmatched": unmatched,
+            "signup_problems": selectors.signup_problems(request.institution),
             "crumbs": _crumbs(request),
         },
     )
@@ -140,19 +144,20 @@ def programme_detail(request: HttpRequest, programme: uuid.UUID) -> HttpResponse
 @staff_view(MANAGE)
 @require_POST
 def run(request: HttpRequest, programme: uuid.UUID) -> HttpResponse:
-    """Run matching now. With htmx, answers the run panel with the figures; otherwise
-    redirects to the programme with a message."""
+    """Queue a matching run (never run inside the request). With htmx, answers the run panel
+    saying so; otherwise redirects to the programme with a message."""
     found = selectors.get_programme(request.institution, programme)
-    stats = error = None
+    error = None
     try:
-        stats = services.matching_run(actor=request.user, programme=found, trigger="staff")
+        services.matching_request(actor=request.user, programme=found)
     except ServiceError as refused:
         error = refused.message
     if getattr(request, "htmx", False):
+        found.refresh_from_db(fields=["matching_queued_at"])
         return _render(
             request,
             "_run_panel.html",
-            {"programme": found, "stats": stats, "error": error},
+            {"programme": found, "queued": error is None, "error": error},
         )
     if error:
         messages.error(request, error)
@@ -160,8 +165,9 @@ def run(request: HttpRequest, programme: uuid.UUID) -> HttpResponse:
         messages.success(
             request,
             _(
-                "Matching ran: {matched} of {waiting} newcomers without a buddy are matched now."
-            ).format(matched=stats.matched, waiting=stats.waiting),
+                "Matching is queued: it runs in the background, and the new pairs appear "
+                "here once it has run."
+            ),
         )
     return redirect(_url(request, "buddy_programme", programme=found.uuid))
 
@@ -186,6 +192,7 @@ def buddies(request: HttpRequest, programme: uuid.UUID) -> HttpResponse:
 def newcomers(request: HttpRequest, programme: uuid.UUID) -> HttpResponse:
     found = selectors.get_programme(request.institution, programme)
     page = Paginator(selectors.newcomers_of(found), PER_PAGE).get_page(request.GET.get("page"))
+    selectors.why_unmatched(found, page.object_list)
     return _render(
         request,
         "newcomers.html",

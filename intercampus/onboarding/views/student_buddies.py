@@ -46,6 +46,7 @@ def _match_anchor(match: Any) -> str:
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     profiles = selectors.profiles_of(request.user)
+    selectors.explain_my_waiting(profiles)
     joined_buddy = {p.programme_id for p in profiles.buddy}
     joined_newcomer = {p.programme_id for p in profiles.newcomer}
     open_to = selectors.programmes_open_to(request.user)
@@ -54,6 +55,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "onboarding/buddies/me/home.html",
         {
             "profiles": profiles,
+            "signup_problems": selectors.my_signup_problems(request.user),
             "matches": selectors.matches_for(request.user),
             "join_as_buddy": [
                 p
@@ -97,7 +99,7 @@ def _signup(
             if created:
                 messages.success(
                     request,
-                    _("You are signed up. We match you as soon as we can and tell you."),
+                    _("You are signed up. Matching is queued: we tell you when you have a buddy."),
                 )
             else:
                 messages.success(request, _("Your details are saved."))

@@ -1,6 +1,7 @@
 """``intercampus serve``: the production web server.
 
-Runs the deployment checks, collects the static files that WhiteNoise serves, then hands the
+Runs the deployment checks, collects the static files that WhiteNoise serves (once per set of
+sources: a restart of the same version skips it), then hands the
 WSGI application to gunicorn through its Python API, so that one command (and one systemd
 unit) starts a complete web process. Put a reverse proxy with TLS in front of it.
 """
@@ -16,6 +17,8 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 from gunicorn.app.base import BaseApplication
+
+from intercampus.core.staticfiles import collect_static_once
 
 
 def default_workers() -> int:
@@ -102,8 +105,7 @@ class Command(BaseCommand):
         self.stdout.write("Running system checks" + (" (--deploy)" if production else ""))
         call_command("check", deploy=production, fail_level="ERROR")
         if production:
-            self.stdout.write(f"Collecting static files into {settings.STATIC_ROOT}")
-            call_command("collectstatic", interactive=False, verbosity=0)
+            self._collect_static_files()
         else:
             self.stderr.write(
                 self.style.WARNING(
@@ -118,6 +120,14 @@ class Command(BaseCommand):
         IntercampusServer(
             gunicorn_options(host=host, port=port, workers=workers, timeout=timeout)
         ).run()
+
+    def _collect_static_files(self) -> None:
+        self.stdout.write(f"Static files in {settings.STATIC_ROOT}: ", ending="")
+        self.stdout.flush()
+        collected = collect_static_once(
+            lambda: call_command("collectstatic", interactive=False, verbosity=0)
+        )
+        self.stdout.write("collected and compressed" if collected else "up to date")
 
     def _warn_about_unapplied_migrations(self) -> None:
         executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])

@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from intercampus.accounts.selectors import user_by_email
+from intercampus.cli_options import ALLOCATE_HELP, add_allocate_arguments, mode_mismatch
 from intercampus.core.services import ServiceError
 from intercampus.lib.progress import phase_progress
 from intercampus.mobility.models import AllocationRun, Call
@@ -32,32 +33,17 @@ PHASES = {
 
 
 class Command(BaseCommand):
-    help = (
-        "Allocate the places of a mobility call by student-proposing deferred acceptance. "
-        "--call ID allocates a call's stored applications and records the run for review; "
-        "--instance FILE allocates an alloc-instance/1 file without a database."
-    )
+    help = ALLOCATE_HELP
 
     def add_arguments(self, parser: CommandParser) -> None:
-        mode = parser.add_mutually_exclusive_group(required=True)
-        mode.add_argument("--call", metavar="ID", help="the call's UUID")
-        mode.add_argument(
-            "--instance", metavar="FILE", help="an alloc-instance/1 file, - for stdin"
-        )
-        parser.add_argument("--out", metavar="FILE", default="-", help="with --instance: output")
-        parser.add_argument(
-            "--publish", action="store_true", help="publish the run at once (students are told)"
-        )
-        parser.add_argument(
-            "--early", action="store_true", help="allocate even though the call has not closed"
-        )
-        parser.add_argument(
-            "--actor", metavar="EMAIL", help="the staff member recorded in the audit log"
-        )
+        add_allocate_arguments(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        mismatch = mode_mismatch(options)
+        if mismatch:
+            raise CommandError(mismatch)
         if options["instance"]:
-            self._from_file(options["instance"], options["out"])
+            self._from_file(options["instance"], options["out"] or "-")
             return
         call = self._call(options["call"])
         actor = self._actor(options["actor"])
@@ -69,6 +55,9 @@ class Command(BaseCommand):
             if options["publish"]:
                 run = services.allocation_publish(actor=actor, run=run)
         except ServiceError as error:
+            if error.field == "early":
+                confirm = "run the command again with --early"
+                raise CommandError(services.early_confirmation_message(call, confirm)) from error
             raise CommandError(error.message) from error
         self._summary(run, console)
 

@@ -4,7 +4,10 @@
   agreements as an IIAs v7 get response, valid against the official schema;
 * ``intercampus ewp import-iias FILE`` stores a get response's agreements as their serving
   partners' copies, or refuses the document (schema errors with their lines) storing nothing;
-* ``intercampus ewp iia-hash FILE`` prints ``<iia-id> <iia-hash>`` for each ``iia``.
+* ``intercampus ewp iia-hash FILE`` prints ``<iia-id> <iia-hash>`` for each ``iia``;
+* ``intercampus ewp export-omobilities --institution <schac> --out FILE`` writes the
+  institution's nominations as an Outgoing Mobilities v3 get response, valid against the
+  official schema (nominations that lack required data are left out and named).
 
 FILE may be ``-`` for standard input or output. The command is the operator's: it may import
 copies of any institution (see ``mobility.services.ewp``).
@@ -23,6 +26,7 @@ from django.utils.translation import ngettext
 from intercampus.core.services import ServiceError
 from intercampus.institutions.models import Institution
 from intercampus.interop.schemas import EwpXmlError
+from intercampus.mobility.ewp_omobilities import OMobilityXmlError
 from intercampus.mobility.services import ewp as services
 
 
@@ -39,7 +43,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(
-            dest="action", metavar="{export-iias,import-iias,iia-hash}", required=True
+            dest="action",
+            metavar="{export-iias,import-iias,iia-hash,export-omobilities}",
+            required=True,
         )
         export = actions.add_parser(
             "export-iias",
@@ -66,26 +72,39 @@ class Command(BaseCommand):
             "markers.",
         )
         hashed.add_argument("file", metavar="FILE", help="The document; - for stdin.")
+        omobilities = actions.add_parser(
+            "export-omobilities",
+            help="Write an institution's nominations as an Outgoing Mobilities v3 get response.",
+            description="Write the institution's nominations (it is the sending institution) "
+            "as an Outgoing Mobilities v3 get response, validated against the official "
+            "schema. Nominations that lack required data are left out and listed.",
+        )
+        omobilities.add_argument(
+            "--institution", required=True, metavar="SCHAC", help="e.g. kth.se"
+        )
+        omobilities.add_argument(
+            "--out", required=True, metavar="FILE", help="The file to write; - for stdout."
+        )
 
     def handle(self, *args, action: str, **options) -> None:
         if action == "export-iias":
             self._export(options["institution"], options["out"])
         elif action == "import-iias":
             self._import(options["file"])
+        elif action == "export-omobilities":
+            self._export_omobilities(options["institution"], options["out"])
         else:
             self._hash(options["file"])
 
     # --- export-iias ----------------------------------------------------------------------
 
-    def _export(self, schac: str, out: str) -> None:
+    def _institution(self, schac: str) -> Institution:
         institution = Institution.objects.filter(schac=schac.strip().lower()).first()
         if institution is None:
             raise CommandError(_("No institution with SCHAC code {schac}.").format(schac=schac))
-        try:
-            xml = services.iias_export(institution)
-        except EwpXmlError as error:
-            raise CommandError(_problems_text(error)) from None
-        count = xml.count(b"<iia>")
+        return institution
+
+    def _write(self, out: str, xml: bytes) -> None:
         if out == "-":
             self.stdout.write(xml.decode("utf-8"), ending="")
             return
@@ -93,6 +112,17 @@ class Command(BaseCommand):
             Path(out).write_bytes(xml)
         except OSError as error:
             raise CommandError(str(error)) from None
+
+    def _export(self, schac: str, out: str) -> None:
+        institution = self._institution(schac)
+        try:
+            xml = services.iias_export(institution)
+        except EwpXmlError as error:
+            raise CommandError(_problems_text(error)) from None
+        count = xml.count(b"<iia>")
+        self._write(out, xml)
+        if out == "-":
+            return
         self.stderr.write(
             ngettext(
                 "Wrote {count} agreement of {schac} to {out}.",
@@ -100,6 +130,28 @@ class Command(BaseCommand):
                 count,
             ).format(count=count, schac=institution.schac, out=out)
         )
+
+    # --- export-omobilities ----------------------------------------------------------------
+
+    def _export_omobilities(self, schac: str, out: str) -> None:
+        institution = self._institution(schac)
+        try:
+            export = services.omobilities_export(institution)
+        except OMobilityXmlError as error:
+            raise CommandError(str(error)) from None
+        self._write(out, export.xml)
+        for omobility_id, gaps in export.left_out:
+            self.stderr.write(
+                _("Left out {id}: it lacks {gaps}.").format(id=omobility_id, gaps=", ".join(gaps))
+            )
+        if out != "-":
+            self.stderr.write(
+                ngettext(
+                    "Wrote {count} mobility of {schac} to {out}.",
+                    "Wrote {count} mobilities of {schac} to {out}.",
+                    export.count,
+                ).format(count=export.count, schac=institution.schac, out=out)
+            )
 
     # --- import-iias ----------------------------------------------------------------------
 

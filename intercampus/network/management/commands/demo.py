@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
+from django_tasks_db.management.commands.db_worker import Worker
 
 from intercampus.network.demo.loader import load_demo
 
@@ -63,5 +67,26 @@ class Command(BaseCommand):
         )
         if no_serve:
             return
+        start_demo_worker()
         address = f"[{host}]:{port}" if ipv6 else f"{host}:{port}"
         call_command("runserver", address, use_reloader=False, use_ipv6=ipv6)
+
+
+def start_demo_worker() -> threading.Thread:
+    """The demo serves from one process, with no ``intercampus worker`` beside it: a thread
+    of that process runs the queued background tasks (the buddy matching that sign-ups and
+    declines queue, reminders, allocation runs of large calls), as a worker does in
+    production, so that what the demo's users do has its effect."""
+    worker = Worker(
+        queue_names=["*"],
+        interval=1,
+        batch=False,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id=f"demo-{get_random_string(16)}",
+        excluded_queue_names=[],
+    )
+    thread = threading.Thread(target=worker.run, name="demo-task-worker", daemon=True)
+    thread.start()
+    return thread

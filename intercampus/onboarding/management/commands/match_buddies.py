@@ -1,4 +1,4 @@
-"""``intercampus match_buddies --programme <uuid>``: match a buddy programme's newcomers
+"""``intercampus match-buddies --programme <uuid>``: match a buddy programme's newcomers
 without a buddy into the capacity left, on the stored data, with a progress bar (loading,
 solving, storing) and the run's figures. Proposed and accepted pairs never move.
 
@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from intercampus.accounts.selectors import user_by_email
+from intercampus.cli_options import MATCH_BUDDIES_HELP, add_match_buddies_arguments, mode_mismatch
 from intercampus.core.services import ServiceError
 from intercampus.lib.progress import phase_progress
 from intercampus.onboarding.models import BuddyProgramme
@@ -31,25 +32,21 @@ PHASES = {
 
 
 class Command(BaseCommand):
-    help = (
-        "Match newcomers to buddies: as many newcomers as possible, then the highest total "
-        "compatibility. --programme ID matches a programme's stored newcomers without a buddy "
-        "(proposed and accepted pairs are kept); --instance FILE solves a buddy-instance/1 "
-        "file without a database."
-    )
+    help = MATCH_BUDDIES_HELP
+
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        # Documented and typed with a dash; Django knows it by its module's name.
+        return super().create_parser(prog_name, "match-buddies", **kwargs)
 
     def add_arguments(self, parser: CommandParser) -> None:
-        mode = parser.add_mutually_exclusive_group(required=True)
-        mode.add_argument("--programme", metavar="ID", help="the buddy programme's UUID")
-        mode.add_argument("--instance", metavar="FILE", help="a buddy-instance/1 file, - for stdin")
-        parser.add_argument("--out", metavar="FILE", default="-", help="with --instance: output")
-        parser.add_argument(
-            "--actor", metavar="EMAIL", help="the staff member recorded in the audit log"
-        )
+        add_match_buddies_arguments(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        mismatch = mode_mismatch(options)
+        if mismatch:
+            raise CommandError(mismatch)
         if options["instance"]:
-            self._from_file(options["instance"], options["out"])
+            self._from_file(options["instance"], options["out"] or "-")
             return
         programme = self._programme(options["programme"])
         actor = self._actor(options["actor"])
