@@ -45,6 +45,7 @@ OVERFLOW = """() => {
 def _demo_pages() -> dict[str, tuple[str | None, list[str]]]:
     """For each role: who signs in (None: a visitor) and the key pages they use."""
     from intercampus.events.models import Event
+    from intercampus.mobility.choices import CallStatus
     from intercampus.mobility.models import Agreement, Application, Call, Nomination
     from intercampus.network.models import Meeting, Project
     from intercampus.onboarding.models import BuddyProgramme, Journey
@@ -52,11 +53,16 @@ def _demo_pages() -> dict[str, tuple[str | None, list[str]]]:
     with scopes_disabled():
         event = Event.objects.filter(institution__schac="tpu.ru").order_by("starts").first()
         project = Project.objects.order_by("slug").first()
-        tpu_call = Call.objects.get(owner__schac="tpu.ru")
-        kth_call = Call.objects.get(owner__schac="kth.se")
+        # The open call at TPU, and KTH's showcase call with published results.
+        tpu_call = Call.objects.filter(owner__schac="tpu.ru").order_by("opens_at").first()
+        kth_call = (
+            Call.objects.filter(owner__schac="kth.se", status=CallStatus.RESULTS_PUBLISHED)
+            .order_by("opens_at")
+            .first()
+        )
         agreement = Agreement.objects.filter(owner__schac="kth.se").order_by("iia_code").first()
         nomination = Nomination.objects.filter(home__schac="kth.se").order_by("pk").first()
-        placed = Application.objects.get(student__email="student@kth.demo")
+        placed = Application.objects.get(student__email="student@kth.demo", state="placed")
         draft = Application.objects.filter(state="draft").select_related("student").first()
         meeting = Meeting.objects.filter(work_group__slug="associate-partners").first()
         journey = Journey.objects.filter(institution__schac="tpu.ru").first()
