@@ -62,6 +62,7 @@ def setup_django(url: str) -> None:
 
 
 def prepare(people: int, seats: int):
+    from allauth.account.models import EmailAddress
     from django.contrib.auth.hashers import make_password
     from django.utils import timezone
 
@@ -80,6 +81,11 @@ def prepare(people: int, seats: int):
         [User(email=e, password=unusable) for e in emails], ignore_conflicts=True
     )
     users = list(User.objects.filter(email__in=emails).order_by("email"))
+    # A seat at an event open to everyone needs a verified address.
+    EmailAddress.objects.bulk_create(
+        [EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in users],
+        ignore_conflicts=True,
+    )
     starts = timezone.now() + datetime.timedelta(days=7)
     event = Event.objects.create(
         institution=owner,
