@@ -12,32 +12,39 @@ or more shared languages, 35 for one; 20 for the same faculty; 25 x the Jaccard 
 interests, rounded half up; 15 when the arrival day falls inside the buddy's availability,
 minus one per day outside it, never below 0 (0 when a date is unknown).
 
-How it is solved. The objective is lexicographic, so every allowed pair weighs
-``BIG + compatibility`` with BIG above any total compatibility. Allowed pairs are nearly all
-pairs (most people share English), far too many to hand to a solver at 20,000 newcomers, so:
+How it is solved. Maximising the matched newcomers first and the compatibility second is a
+maximum flow of least cost: source -> newcomer (1) -> buddy (an allowed pair, cost
+``top - compatibility``) -> sink (the buddy's capacity), solved by OR-Tools' cost-scaling
+min-cost-flow (``solve_max_flow_with_min_cost``, C++), with capacities as they are rather
+than one column per place. Allowed pairs are nearly all pairs (most people share English),
+far too many to hand to a solver at 20,000 newcomers, so the pairs are generated as needed
+(column generation, with an exact certificate):
 
 1. Scan: the compatibility of every pair is computed a block of newcomers at a time from
    small lookup tables (numpy, in threads; no pair is stored); each newcomer keeps the
    buddies within ``_DELTA`` points of its best and at least its ``_LEAST`` best (at most
    ``_KEEP``), and remembers a bound on the compatibility of the pairs it left out.
-2. Solve the kept pairs exactly: LAPJVsp (scipy's ``min_weight_full_bipartite_matching``)
-   on the capacity-expanded sparse graph. An "unmatched" column, dearer than any loss of
-   compatibility, is added only for the newcomers that some maximum matching leaves alone
-   (Dulmage-Mendelsohn, from scipy's Hopcroft-Karp): every other newcomer is matched by
-   every maximum matching.
-3. Certify: LP duals of that optimum are computed (buddy prices as longest paths over the
-   kept pairs, which settle only if the assignment is optimal over them); if no pair that
-   was left out has a positive reduced cost, the assignment is optimal over all pairs (LP
-   duality; the problem is totally unimodular). Newcomers whose bound does not clear are
-   re-scanned exactly and the pairs that could improve are added; then only the region
-   those pairs can change is re-solved (Dijkstra over reduced costs), and the loop goes on
-   until the certificate holds. A region that was too small fails the certificate and
-   everything is re-solved.
+2. Solve the kept pairs exactly (the flow above), then compute the LP duals of that optimum
+   (buddy prices v as longest paths over the kept pairs, with ``BIG`` per match standing
+   for the lexicographic order): a pair left out can improve the matching only if its
+   reduced profit ``compatibility - v[buddy]`` exceeds its newcomer's own (rho).
+3. Price: each newcomer whose bound does not clear rho is scanned again exactly at these
+   prices; its improving pairs (at most ``_ADD``, the most profitable, and those within
+   ``_MARGIN`` of improving, as prices still move) join the kept pairs, and its bound
+   becomes the exact greatest reduced profit left out. Kept pairs far below their
+   newcomer's profit leave the solver for the next rounds (their bound covers them). Back
+   to 2 until no newcomer has an improving pair left out: by LP duality (the problem is
+   totally unimodular) the assignment is then optimal over all pairs.
+
+When capacity is tight the best buddies of most newcomers are taken and the optimum lies
+deep in their rankings: the prices, not the raw compatibility, choose which pairs are
+scanned in, so a handful of rounds suffices whatever the share of free places.
 
 Deterministic: newcomers and buddies are sorted by id first, so the same input in any order
-gives the same result (for one version of scipy: LAPJVsp picks one of several optima).
+gives the same result (for one version of OR-Tools: among several optima, the solver's
+first one wins).
 
-Pure module (numpy and scipy, no Django): the Django service, ``intercampus match-buddies
+Pure module (numpy and OR-Tools, no Django): the Django service, ``intercampus match-buddies
 --instance`` and the benchmark all run this same code.
 """
 
@@ -50,14 +57,9 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 
 import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import (
-    dijkstra,
-    maximum_bipartite_matching,
-    min_weight_full_bipartite_matching,
-)
+from ortools.graph.python.min_cost_flow import SimpleMinCostFlow
 
-ALGORITHM_VERSION = "buddy-lexmax/1"
+ALGORITHM_VERSION = "buddy-lexmax/2"  # /2: min-cost flow with column generation
 
 Id = int | str
 
@@ -70,9 +72,12 @@ _LEAST = 16
 _WIDE = 16  # how far below its best a newcomer looks for its _LEAST best
 # A newcomer that fails the certificate gets at most this many improving pairs per round.
 _ADD = 32
-# After such a round only the region the new pairs can change is re-solved; if the prices do
-# not settle within _REPAIR_ROUNDS rounds then, everything is re-solved.
-_REPAIR_ROUNDS = 200
+# For the first _DROP_ROUNDS rounds, kept pairs more than _DROP_SLACK points below their row's
+# profit at the current prices are dropped before the next solve.
+_DROP_ROUNDS = 8
+# A pricing adds, with the improving pairs, those within _MARGIN points of improving.
+_MARGIN = 2
+_DROP_SLACK = 4
 # Elements in one block of the scan (rows x buddies); about 256 KiB of uint8.
 _BLOCK = 1 << 18
 # A lookup table (distinct keys x buddies) above this many bytes is built block by block.
@@ -505,88 +510,35 @@ class _Programme:
     def solve(self) -> np.ndarray:
         """The buddy column of each newcomer row, -1 for none."""
         r, c, s, bound = self._scan()
-        beta = self._solve_kept(r, c, s, self.caps)
-        exact = True  # beta solves all kept pairs at once, not just a region of them
+        # Per row, a bound on the reduced profit (s - v) of the pairs it did not keep. The
+        # scan's bound on their compatibility holds at any prices (v >= 0); the exact bound
+        # of a pricing holds at its prices, and at new prices v' it grows by at most the
+        # largest fall of a price: max(v - v').
+        limit = bound.copy()
+        prices = np.zeros(self.m, dtype=np.int64)
+        rounds = 0
         while True:
-            duals = self._duals(r, c, s, beta, None if exact else _REPAIR_ROUNDS)
-            if duals is None:
-                if exact:
-                    raise RuntimeError("buddy matching: the solver's matching is not optimal")
-                beta, exact = self._solve_kept(r, c, s, self.caps), True
-                continue
-            v, rho = duals
-            suspect = np.flatnonzero(bound > rho)
+            beta = self._solve_kept(r, c, s)
+            v, rho = self._duals(r, c, s, beta)
+            limit = np.minimum(bound, limit + int(np.maximum(prices - v, 0).max(initial=0)))
+            prices = v
+            suspect = np.flatnonzero(limit > rho)
             if len(suspect) == 0:
                 return beta
-            added, quiet, bound[suspect] = self._improving(suspect, r, c, v, rho[suspect])
+            added, limit[suspect] = self._price(suspect, r, c, v, rho[suspect])
             if len(added[0]) == 0:
                 return beta
-            r, c, s = (np.concatenate(x) for x in zip((r, c, s), quiet, added, strict=True))
-            beta, exact = self._repair(r, c, s, beta, v, rho, added)
-
-    def _repair(self, r, c, s, beta, v, rho, added) -> tuple[np.ndarray, bool]:
-        """Re-solve only the region that the pairs just ``added`` can change; the rest stays
-        put, and the certificate tells whether that was enough. Returns the new assignment
-        and whether it is a full solve.
-
-        With the prices (v, rho) of the last optimum, every kept pair has a reduced cost
-        rho[j] + v[b] - s >= 0, and an added pair gains at most g = s - v[b] - rho[i]. A
-        change of assignments that takes the pair follows a chain of buddies whose reduced
-        costs add up to less than g, so the region is: the buddies within g of the added
-        pairs' buddies (Dijkstra over "a holder of b moves to b'") and to their rows' old
-        buddies, the rows holding them, and rows without a buddy that have a pair cheaper
-        than g into them. Regions of more than half the rows are solved whole."""
-        a_r, a_c, a_s = added
-        gain = a_s - v[a_c] - rho[a_r]
-        alone = beta[a_r] < 0
-        held = beta[r] >= 0
-        hr, hc, hs = r[held], c[held], s[held]
-        src = beta[hr]
-        cost = np.maximum(rho[hr] + v[hc] - hs, 0)  # < 0 only for the added pairs
-        # Arcs at least as dear as every reach below lie on no chain that matters.
-        far = max(gain[~alone].max(initial=0), 2 * self.maxc + 2 if alone.any() else 0)
-        other = (hc != src) & (cost < far)
-        src, dst, cost = src[other], hc[other], cost[other]
-        order = np.lexsort((cost, dst, src))
-        src, dst, cost = src[order], dst[order], cost[order]
-        first = np.ones(len(src), dtype=bool)
-        first[1:] = (src[1:] != src[:-1]) | (dst[1:] != dst[:-1])
-        # Explicit zeros would not count as arcs: nudge costs up by less than 1 per path.
-        nudge = 1.0 / (2 * self.m + 2)
-        graph = csr_matrix((cost[first] + nudge, (src[first], dst[first])), shape=(self.m, self.m))
-        near = np.zeros(self.m, dtype=bool)
-        limit = 0.0
-        if not alone.all():
-            # Forward from the buddies taken (their holders move on), backward from the
-            # buddies left (others move in), as far as each pair's gain.
-            back = graph.T.tocsr()
-            for g in np.unique(gain[~alone]).tolist():
-                pick = ~alone & (gain == g)
-                near |= _within(graph, np.unique(a_c[pick]), g) < g
-                near |= _within(back, np.unique(beta[a_r[pick]]), g) < g
-            limit = float(gain[~alone].max())
-        if alone.any():
-            # A row without a buddy gains one through the nearest buddy with room: the
-            # region reaches that far, plus the spread of its pairs' gains.
-            reach = float(2 * self.maxc + 2)
-            dist = _within(graph, np.unique(a_c[alone]), reach)
-            room = dist[np.bincount(beta[beta >= 0], minlength=self.m) < self.caps]
-            radius = float(room.min(initial=np.inf) + np.ptp(gain[alone]) + 1)
-            if radius > reach:
-                return self._solve_kept(r, c, s, self.caps), True
-            near |= dist < radius
-            limit = max(limit, radius)
-        region = np.zeros(self.n, dtype=bool)
-        region[a_r] = True
-        region[(beta >= 0) & near[np.maximum(beta, 0)]] = True
-        region[r[near[c] & (beta[r] < 0) & (rho[r] + v[c] - s < limit)]] = True
-        if region.sum() * 2 > self.n:
-            return self._solve_kept(r, c, s, self.caps), True
-        outside = ~region & (beta >= 0)
-        caps = self.caps - np.bincount(beta[outside], minlength=self.m)
-        sel = region[r]
-        sub = self._solve_kept(r[sel], c[sel], s[sel], caps)
-        return np.where(region, sub, beta), False
+            if rounds < _DROP_ROUNDS:
+                # Pairs far below their row's profit at these prices are unlikely in the
+                # optimum: they leave the solver (a smaller graph), and their row's bound
+                # covers them, so a pricing brings them back if the prices move that far.
+                slack = s - v[c] - rho[r]
+                drop = (slack < -_DROP_SLACK) & (beta[r] != c)
+                np.maximum.at(limit, r[drop], s[drop] - v[c[drop]])
+                np.maximum.at(bound, r[drop], s[drop])
+                r, c, s = r[~drop], c[~drop], s[~drop]
+            rounds += 1
+            r, c, s = (np.concatenate(x) for x in zip((r, c, s), added, strict=True))
 
     # 1. Scan ----------------------------------------------------------------------------
 
@@ -595,7 +547,7 @@ class _Programme:
         compatibility of every allowed pair it did not keep (_NEG: none)."""
         step = self.rows_per_block
         starts = list(range(0, self.n, step))
-        threads = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1, 4)
+        threads = _threads()
         if threads <= 1 or self.n * self.m < _THREADS_FROM:
             parts = [self._scan_blocks(starts)]
         else:
@@ -664,57 +616,37 @@ class _Programme:
 
     # 2. Solve the kept pairs ---------------------------------------------------------------
 
-    def _solve_kept(self, r: np.ndarray, c: np.ndarray, s: np.ndarray, caps: np.ndarray):
-        beta = np.full(self.n, -1, dtype=np.int64)
+    def _solve_kept(self, r: np.ndarray, c: np.ndarray, s: np.ndarray) -> np.ndarray:
+        """An optimum over the kept pairs: a maximum flow source -> newcomer -> buddy -> sink
+        (newcomers 1, buddies their capacity), of least cost (top - compatibility) among the
+        maximum flows. OR-Tools' cost-scaling solver, in C++."""
+        n, m = self.n, self.m
+        beta = np.full(n, -1, dtype=np.int64)
         if len(r) == 0:
             return beta
-        order = np.lexsort((c, r))
-        r, c, s = r[order], c[order], s[order]
-        if ((r[1:] == r[:-1]) & (c[1:] == c[:-1])).any():  # the graph would add them up
-            raise RuntimeError("buddy matching: a pair was kept twice")
-        rows, r_loc = np.unique(r, return_inverse=True)
-        cols, c_loc = np.unique(c, return_inverse=True)
-        n_rows = len(rows)
-        slots = np.minimum(caps[cols], np.bincount(c_loc, minlength=len(cols)))
-        if not slots.all():  # buddies filled by rows outside a repaired region
-            ok = slots[c_loc] > 0
-            return self._solve_kept(r[ok], c[ok], s[ok], caps)
-        slot_start = np.concatenate(([0], np.cumsum(slots)))
-        n_slots = int(slot_start[-1])
-        per_edge = slots[c_loc]
-        e_row = np.repeat(r_loc, per_edge)
-        e_col = np.repeat(slot_start[c_loc], per_edge) + _ragged_arange(per_edge)
-        top = self.maxc + 1  # a pair costs top - compatibility, from 1 to top
-        e_cost = np.repeat(top - s, per_edge).astype(np.float64)
-        graph = csr_matrix((e_cost, (e_row, e_col)), shape=(n_rows, n_slots))
-        # Every maximum matching matches every row but those that some maximum matching
-        # leaves alone: only these get an "unmatched" column, dearer than any compatibility.
-        alone = np.flatnonzero(_may_stay_alone(graph))
-        if len(alone):
-            miss = float(top + self.maxc * self.n + 1)
-            graph = csr_matrix(
-                (
-                    np.concatenate((e_cost, np.full(len(alone), miss))),
-                    (
-                        np.concatenate((e_row, alone)),
-                        np.concatenate((e_col, n_slots + np.arange(len(alone)))),
-                    ),
-                ),
-                shape=(n_rows, n_slots + len(alone)),
-            )
-        row_ind, col_ind = min_weight_full_bipartite_matching(graph)
-        slot_owner = np.repeat(cols, slots)
-        real = col_ind < n_slots
-        beta[rows[row_ind[real]]] = slot_owner[col_ind[real]]
+        flow = SimpleMinCostFlow()
+        source, sink = n + m, n + m + 1
+        flow.add_arcs_with_capacity_and_unit_cost(
+            np.concatenate((r, np.arange(n, n + m), np.full(n, source))),
+            np.concatenate((c + n, np.full(m, sink), np.arange(n))),
+            np.concatenate((np.ones(len(r), np.int64), self.caps, np.ones(n, np.int64))),
+            np.concatenate((self.maxc + 1 - s, np.zeros(n + m, np.int64))),
+        )
+        flow.set_node_supply(source, n)
+        flow.set_node_supply(sink, -n)
+        status = flow.solve_max_flow_with_min_cost()
+        if status != flow.OPTIMAL:
+            raise RuntimeError(f"buddy matching: the flow solver stopped with status {status}")
+        used = flow.flows(np.arange(len(r))) > 0
+        beta[r[used]] = c[used]
         return beta
 
     # 3. Certificate -------------------------------------------------------------------------
 
-    def _duals(self, r, c, s, beta, rounds: int | None) -> tuple[np.ndarray, np.ndarray] | None:
-        """Buddy prices v (the least LP dual) and, per row, rho = u - BIG: a pair the row did
-        not keep can improve the matching only if its compatibility exceeds rho + v. None
-        when ``beta`` is not optimal over the kept pairs (or, with ``rounds``, when the
-        prices do not settle within that many rounds)."""
+    def _duals(self, r, c, s, beta) -> tuple[np.ndarray, np.ndarray]:
+        """LP duals of ``beta``, optimal over the kept pairs: buddy prices v (the least dual)
+        and, per row, rho = u - BIG. A pair the row did not keep can improve the matching
+        only if its compatibility exceeds rho + v (its reduced profit s - v > rho)."""
         v = np.zeros(self.m, dtype=np.int64)
         b_r = beta[r]
         lonely = b_r < 0
@@ -722,93 +654,106 @@ class _Programme:
         c_beta = np.zeros(self.n, dtype=np.int64)
         mine = c == b_r
         c_beta[r[mine]] = s[mine]
-        # v[b] >= v[beta(i)] + s(i, b) - s(i, beta(i)): longest paths, Bellman-Ford style;
-        # they settle only if no cycle of moves gains, i.e. when beta is optimal.
+        # v[b] >= v[beta(i)] + s(i, b) - s(i, beta(i)): longest paths, Bellman-Ford from the
+        # buddies whose price just rose; they settle only if no cycle of moves gains, i.e.
+        # when beta is optimal.
         move = ~lonely & ~mine
         src, dst, gain = b_r[move], c[move], s[move] - c_beta[r[move]]
-        order = np.argsort(dst, kind="stable")
+        order = np.argsort(src, kind="stable")
         src, dst, gain = src[order], dst[order], gain[order]
-        if len(dst):
-            heads = np.flatnonzero(np.concatenate(([True], dst[1:] != dst[:-1])))
-            targets = dst[heads]
-            for _ in range(self.m + 2 if rounds is None else rounds):
-                best = np.maximum.reduceat(v[src] + gain, heads)
-                up = best > v[targets]
-                if not up.any():
-                    break
-                v[targets[up]] = best[up]
-            else:
-                return None
+        starts = np.searchsorted(src, np.arange(self.m + 1))
+        active = np.arange(self.m)
+        for _ in range(self.m + 2):
+            count = starts[active + 1] - starts[active]
+            arcs = np.repeat(starts[active], count) + _ragged_arange(count)
+            reach = v[src[arcs]] + gain[arcs]
+            up = reach > v[dst[arcs]]
+            if not up.any():
+                break
+            np.maximum.at(v, dst[arcs[up]], reach[up])
+            active = np.unique(dst[arcs[up]])
+        else:
+            raise RuntimeError("buddy matching: the solver's matching is not optimal")
         load = np.bincount(beta[beta >= 0], minlength=self.m)
         rho = np.full(self.n, -self.big, dtype=np.int64)
         matched = beta >= 0
         rho[matched] = c_beta[matched] - v[beta[matched]]
         # Complementary slackness: a buddy with room is free, and u >= 0.
         if (v[load < self.caps] != 0).any() or (rho < -self.big).any():
-            return None
+            raise RuntimeError("buddy matching: the solver's matching is not optimal")
         return v, rho
 
-    def _improving(self, rows, r, c, v, rho) -> tuple:
-        """Scan ``rows`` exactly. Returns their pairs that could improve the matching (at
-        most _ADD per row, best first); other pairs that keep a row's bound above its rho
-        (at most _ADD per row, best first: adding them changes no optimum, and spares the
-        row this scan next round); and each row's new bound on the pairs still left out."""
-        sc = self.scorer
-        off = sc.off
+    def _price(self, rows, r, c, v, rho) -> tuple[tuple, np.ndarray]:
+        """Scan ``rows`` exactly at prices ``v``. Returns their pairs not kept yet whose reduced
+        profit s - v exceeds the row's ``rho`` (at most _ADD per row, the most profitable), and
+        each row's greatest reduced profit over the pairs still left out (_NEG: none)."""
+        order = np.argsort(r, kind="stable")
+        kept = (np.searchsorted(r[order], np.arange(self.n + 1)), c[order])
         step = self.rows_per_block
+        starts = list(range(0, len(rows), step))
+        threads = _threads()
+        if threads <= 1 or len(rows) * self.m < _THREADS_FROM:
+            parts = [self._price_blocks(starts, rows, kept, v, rho)]
+        else:
+            chunks = [starts[i::threads] for i in range(threads)]
+            with ThreadPoolExecutor(threads) as pool:
+                parts = list(
+                    pool.map(lambda ch: self._price_blocks(ch, rows, kept, v, rho), chunks)
+                )
+        added = tuple(np.concatenate([p[i] for p in parts]) for i in range(3))
+        bound = np.full(len(rows), _NEG, dtype=np.int64)
+        for part in parts:
+            bound[part[3]] = part[4]
+        return added, bound
+
+    def _price_blocks(self, starts, rows, kept, v, rho) -> tuple[np.ndarray, ...]:
+        sc = self.scorer
+        step, m = self.rows_per_block, self.m
+        indptr, kept_c = kept
         buf = sc.buffers(step)
-        kept_of = np.zeros(self.n, dtype=bool)
-        kept_of[rows] = True
-        sel = kept_of[r]
-        kr, kc = r[sel], c[sel]
-        better, quiet, bounds = [], [], []
-        for start in range(0, len(rows), step):
+        out_r, out_c, out_s, out_pos, out_bound = [], [], [], [], []
+        for start in starts:
             block = rows[start : start + step]
-            score = sc.block(block, buf).astype(np.int64) - off
-            pos = np.searchsorted(block, kr)
-            inside = (pos < len(block)) & (block[np.minimum(pos, len(block) - 1)] == kr)
-            score[pos[inside], kc[inside]] = _NEG  # already kept
-            score[score < 0] = _NEG  # not allowed
-            row_rho = rho[start : start + step, None]
-            for out, price in ((better, v[None, :]), (quiet, 0)):
-                key = score - price  # the second time, of the pairs the first did not take
-                br, bc = np.divmod(np.flatnonzero(key > row_rho), self.m)
-                order = np.lexsort((bc, -key[br, bc], br))
-                br, bc = br[order], bc[order]
-                first = np.arange(len(br)) - np.searchsorted(br, br) < _ADD
-                br, bc = br[first], bc[first]
-                out.append((block[br], bc, score[br, bc]))
-                score[br, bc] = _NEG
-            bounds.append(score.max(axis=1, initial=_NEG))
+            k = len(block)
+            score = sc.block(block, buf).astype(np.int64) - sc.off
+            profit = score - v[None, :]
+            profit[score < 0] = _NEG  # not allowed
+            count = indptr[block + 1] - indptr[block]
+            at = np.repeat(indptr[block], count) + _ragged_arange(count)
+            profit[np.repeat(np.arange(k), count), kept_c[at]] = _NEG  # kept already
+            row_rho = rho[start : start + step]
+            best = profit.max(axis=1)
+            short = np.flatnonzero(best > row_rho)
+            if len(short):
+                sub = profit[short]
+                take = min(_ADD, m)
+                cols = np.argpartition(-sub, take - 1, axis=1)[:, :take] if take < m else None
+                if cols is None:
+                    cols = np.broadcast_to(np.arange(m), (len(short), m))
+                gain = np.take_along_axis(sub, cols, axis=1)
+                # Pairs a little short of improving come too: prices move from round to round.
+                ok = gain > row_rho[short][:, None] - _MARGIN
+                local = np.broadcast_to(short[:, None], cols.shape)[ok]
+                out_r.append(block[local])
+                out_c.append(cols[ok])
+                out_s.append(score[local, cols[ok]])
+                np.put_along_axis(sub, cols, np.where(ok, _NEG, gain), axis=1)
+                best[short] = sub.max(axis=1)
+            out_pos.append(np.arange(start, start + k))
+            out_bound.append(best)
+        empty = np.zeros(0, dtype=np.int64)
         return (
-            tuple(np.concatenate(x).astype(np.int64) for x in zip(*better, strict=True)),
-            tuple(np.concatenate(x).astype(np.int64) for x in zip(*quiet, strict=True)),
-            np.concatenate(bounds),
+            np.concatenate(out_r) if out_r else empty,
+            np.concatenate(out_c) if out_c else empty,
+            np.concatenate(out_s) if out_s else empty,
+            np.concatenate(out_pos) if out_pos else empty,
+            np.concatenate(out_bound) if out_bound else empty,
         )
 
 
-def _within(graph: csr_matrix, sources: np.ndarray, limit: float) -> np.ndarray:
-    """Distance from the nearest source along arcs, inf beyond ``limit``."""
-    return dijkstra(graph, indices=sources, limit=limit, min_only=True)
-
-
-def _may_stay_alone(graph: csr_matrix) -> np.ndarray:
-    """Rows that some maximum matching of the bipartite graph leaves unmatched: those
-    reachable by an alternating path from a row that one maximum matching leaves alone."""
-    col_of = maximum_bipartite_matching(graph, perm_type="column")
-    row_of = np.full(graph.shape[1], -1, dtype=np.int64)
-    row_of[col_of[col_of >= 0]] = np.flatnonzero(col_of >= 0)
-    reached = col_of < 0
-    frontier = np.flatnonzero(reached)
-    indptr, indices = graph.indptr, graph.indices
-    while len(frontier):
-        first, count = indptr[frontier], indptr[frontier + 1] - indptr[frontier]
-        cols = indices[np.repeat(first, count) + _ragged_arange(count)]
-        rows = np.unique(row_of[cols])
-        rows = rows[rows >= 0]
-        frontier = rows[~reached[rows]]
-        reached[frontier] = True
-    return reached
+def _threads() -> int:
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    return min(cores, 4)
 
 
 def _ragged_arange(counts: np.ndarray) -> np.ndarray:
