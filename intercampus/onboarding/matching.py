@@ -78,6 +78,25 @@ _DROP_ROUNDS = 8
 # A pricing adds, with the improving pairs, those within _MARGIN points of improving.
 _MARGIN = 2
 _DROP_SLACK = 4
+# The scan also keeps, per buddy, its _COL_TIMES x capacity + _COL_EXTRA best newcomers: when
+# newcomers crowd on the same few buddies, their own best pairs alone cannot fill the others,
+# and the first solve would be far from the optimum (many rounds of pricing).
+_COL_TIMES = 2
+_COL_EXTRA = 2
+# The scan stores every pair's score (one byte each with the default weights) when that takes
+# at most this many bytes: the pricing rounds then read them instead of computing them again.
+_STORE_BYTES = 448 << 20
+# With every score stored: rounds of the auction that sets the first prices, and the pairs
+# kept per row at those prices (within _SEL_DELTA of its best, at most _SEL_KEEP).
+_AUCTION_ROUNDS = 10
+# Bellman-Ford passes of the certificate over every stored pair before it gives up and
+# hands the pairs that raised prices to the next solve.
+_CERTIFY_ROUNDS = 40
+# ... which it tries after the first solve and after any pricing that added fewer pairs
+# than one per _CERTIFY_BELOW newcomers.
+_CERTIFY_BELOW = 3
+_SEL_DELTA = 8
+_SEL_KEEP = 32
 # Elements in one block of the scan (rows x buddies); about 256 KiB of uint8.
 _BLOCK = 1 << 18
 # A lookup table (distinct keys x buddies) above this many bytes is built block by block.
@@ -360,6 +379,9 @@ class _Scorer:
         )
         lang_sets = list(lang_keys)
         b_lang = _bitmasks([b.langs for b in bs], lang_index, lw)
+        # Who may pair with whom depends on the languages alone: kept for the cardinality.
+        self.n_lang, self.b_lang = n_lang, b_lang
+        self.n_lang_masks = _bitmasks(lang_sets, lang_index, lw)
         fac_index: dict = {}
         n_fac = np.fromiter(
             (
@@ -506,28 +528,61 @@ class _Programme:
         # Profit of a pair is BIG + compatibility: one more match beats any compatibility.
         self.big = self.maxc * self.n + 1
         self.rows_per_block = max(1, _BLOCK // max(self.m, 1))
+        self.col_keep = caps * _COL_TIMES + _COL_EXTRA
+        itemsize = np.dtype(self.scorer.dtype).itemsize
+        self.stored = None
+        if self.n * self.m * itemsize <= _STORE_BYTES:
+            self.stored = np.empty((self.n, self.m), dtype=self.scorer.dtype)
+        self.col_keep_total = int(self.col_keep.sum())
+        # Reduced profits of stored scores fit 32 bits unless the weights are huge.
+        fits = 4 * (self.big + 2 * self.maxc + 2) < np.iinfo(np.int32).max
+        self.wide = np.int32 if fits else np.int64
+        self.neg = np.iinfo(self.wide).min // 2
+        small = 4 * (self.scorer.off + 2 * self.maxc + 2) < np.iinfo(np.int16).max
+        self.small = np.int16 if small else self.wide
+        self.small_neg = np.iinfo(self.small).min // 2
 
     def solve(self) -> np.ndarray:
         """The buddy column of each newcomer row, -1 for none."""
-        r, c, s, bound = self._scan()
+        if self.stored is not None:
+            # Every score stored: prices from a quick auction choose the first pairs.
+            self._scan()
+            prices = self._auction()
+            r, c, s, limit = self._select(prices, self._most_matched())
+            bound = self.stored.max(axis=1).astype(np.int64) - self.scorer.off
+            bound[bound < 0] = _NEG
+            limit = np.minimum(limit, bound)
+        else:
+            r, c, s, bound = self._scan()
+            limit = bound.copy()
+            prices = np.zeros(self.m, dtype=np.int64)
         # Per row, a bound on the reduced profit (s - v) of the pairs it did not keep. The
         # scan's bound on their compatibility holds at any prices (v >= 0); the exact bound
         # of a pricing holds at its prices, and at new prices v' it grows by at most the
         # largest fall of a price: max(v - v').
-        limit = bound.copy()
-        prices = np.zeros(self.m, dtype=np.int64)
         rounds = 0
+        certify = True
         while True:
             beta = self._solve_kept(r, c, s)
             v, rho = self._duals(r, c, s, beta)
+            if self.stored is not None and certify:
+                # Near the optimum, duals over every stored pair finish in one pass where
+                # pricing would take several rounds of small changes.
+                more = self._certify(beta, v)
+                if more is None:
+                    return beta
+                # Not optimal over every pair: whatever the pricing finds, solve again.
+                r, c, s = (np.concatenate(x) for x in zip((r, c, s), more[:3], strict=True))
             limit = np.minimum(bound, limit + int(np.maximum(prices - v, 0).max(initial=0)))
             prices = v
+            refuted = self.stored is not None and certify
             suspect = np.flatnonzero(limit > rho)
-            if len(suspect) == 0:
+            if len(suspect) == 0 and not refuted:
                 return beta
             added, limit[suspect] = self._price(suspect, r, c, v, rho[suspect])
-            if len(added[0]) == 0:
+            if len(added[0]) == 0 and not refuted:
                 return beta
+            certify = len(added[0]) * _CERTIFY_BELOW < self.n
             if rounds < _DROP_ROUNDS:
                 # Pairs far below their row's profit at these prices are unlikely in the
                 # optimum: they leave the solver (a smaller graph), and their row's bound
@@ -556,6 +611,9 @@ class _Programme:
                 parts = list(pool.map(self._scan_blocks, chunks))
         r, c, s = (np.concatenate([p[i] for p in parts]) for i in range(3))
         bound = np.max([p[3] for p in parts], axis=0)
+        col = _top_per_column(
+            *(np.concatenate([p[4][i] for p in parts]) for i in range(3)), self.col_keep
+        )[:3]
         # Rows came in block order per thread: restore row order, best first within a row.
         span = self.maxc + 1
         if self.n * span * self.m < 1 << 62:  # one sort key: much faster than lexsort
@@ -568,7 +626,11 @@ class _Programme:
         over = rank == _KEEP  # the best pair a row did not keep, where it has too many
         np.maximum.at(bound, r[over], s[over])
         keep = rank < _KEEP
-        return r[keep], c[keep], s[keep], bound
+        r, c, s = (np.concatenate((x[keep], y)) for x, y in zip((r, c, s), col, strict=True))
+        # A pair among a row's best and its buddy's best is kept once.
+        key = r * self.m + c
+        key, first = np.unique(key, return_index=True)
+        return key // self.m, key % self.m, s[first], bound
 
     def _scan_blocks(self, starts: list[int]) -> tuple[np.ndarray, ...]:
         sc = self.scorer
@@ -577,9 +639,30 @@ class _Programme:
         bound = np.full(self.n, _NEG, dtype=np.int64)
         out_r, out_c, out_s = [], [], []
         least = min(_LEAST, m)
+        # Each buddy's best newcomers so far (a pool, pruned to col_keep per buddy when it
+        # grows), and per buddy the score a newcomer must beat to join it.
+        pool: list = []
+        pool_size = 0
+        col = (np.zeros(0, np.int64),) * 3
+        beat = np.full(m, off - 1, dtype=sc.dtype)
         for start in starts:
             rows = np.arange(start, min(start + step, self.n))
             score = sc.block(rows, buf)
+            if self.stored is not None:
+                self.stored[start : start + len(rows)] = score
+                continue
+            pr, pc = np.divmod(np.flatnonzero(score > beat[None, :]), m)
+            if len(pr):
+                pool.append((pr + start, pc, score[pr, pc].astype(np.int64) - off))
+                pool_size += len(pr)
+            if pool_size > 2 * self.col_keep_total or start == starts[-1]:
+                parts = [col, *pool]
+                col_r, col_c, col_s, last = _top_per_column(
+                    *(np.concatenate([x[i] for x in parts]) for i in range(3)), self.col_keep
+                )
+                col = (col_r, col_c, col_s)
+                beat = np.maximum(beat, (last + off).astype(sc.dtype))
+                pool, pool_size = [], len(col_r)
             best = score.max(axis=1).astype(np.int64)
             low = np.maximum(best - _DELTA, off)
             rr, cc = np.divmod(np.flatnonzero(score >= low.astype(sc.dtype)[:, None]), m)
@@ -612,7 +695,210 @@ class _Programme:
             np.concatenate(out_c) if out_c else empty,
             np.concatenate(out_s) if out_s else empty,
             bound,
+            col,
         )
+
+    # 1b. With every score stored: first prices and pairs -----------------------------------
+
+    def _profits(self, rows: np.ndarray, prices: np.ndarray, small: bool = False) -> np.ndarray:
+        """Reduced profits (compatibility - price) of ``rows`` against every buddy; a
+        forbidden pair gets ``self.neg`` (``self.small_neg`` with ``small``: prices of at most
+        the greatest compatibility + 1, in the narrowest integers that hold them)."""
+        dtype, neg = (self.small, self.small_neg) if small else (self.wide, self.neg)
+        score = self.stored[rows]
+        profit = score.astype(dtype)
+        profit -= (prices + self.scorer.off).astype(dtype)[None, :]
+        np.putmask(profit, score < self.scorer.off, neg)
+        return profit
+
+    def _auction(self) -> np.ndarray:
+        """Buddy prices from a few rounds of a capacitated auction (Jacobi: every unplaced
+        newcomer bids at once for its best buddy at the current prices, raising its price by
+        its margin over its second best; a full buddy keeps its highest bids). A heuristic
+        for the first prices only: the rounds after it make the result exact whatever it
+        returns."""
+        n, m = self.n, self.m
+        caps = self.caps
+        owner = np.full(n, -1, dtype=np.int64)  # buddy holding each row's bid
+        bid = np.zeros(n, dtype=np.int64)
+        prices = np.zeros(m, dtype=np.int64)
+        active = np.arange(n)
+        step = self.rows_per_block
+        for _ in range(_AUCTION_ROUNDS):
+            if len(active) == 0:
+                break
+            best_c, best_v, second = [], [], []
+            for start in range(0, len(active), step):
+                profit = self._profits(active[start : start + step], prices, small=True)
+                j = profit.argmax(axis=1)
+                k = np.arange(len(j))
+                w1 = profit[k, j]
+                profit[k, j] = self.small_neg
+                best_c.append(j)
+                best_v.append(w1)
+                second.append(profit.max(axis=1) if m > 1 else np.full(len(j), self.small_neg))
+            j, w1, w2 = (np.concatenate(x).astype(np.int64) for x in (best_c, best_v, second))
+            # A newcomer with no pair left worth a bid (the prices passed its best) drops out.
+            bidding = w1 >= 0
+            rows, j = active[bidding], j[bidding]
+            w2 = np.maximum(w2[bidding], 0)
+            owner[rows] = j
+            bid[rows] = prices[j] + w1[bidding] - w2 + 1
+            # Each buddy keeps its capacity's worth of the highest bids (lowest row on ties).
+            held = np.flatnonzero(owner >= 0)
+            order = np.lexsort((held, -bid[held], owner[held]))
+            held = held[order]
+            col = owner[held]
+            rank = np.arange(len(held)) - np.searchsorted(col, col, side="left")
+            out = held[rank >= caps[col]]
+            owner[out] = -1
+            full = rank == caps[col] - 1
+            prices[:] = 0
+            prices[col[full]] = bid[held[full]]
+            active = out
+        return prices
+
+    def _certify(self, beta: np.ndarray, v: np.ndarray) -> tuple | None:
+        """With every score stored: LP duals of ``beta`` over all pairs, from its duals over
+        the kept pairs (``v``, the least buddy prices) raised by Bellman-Ford over every pair:
+        v[b] >= max over rows i of s(i, b) - rho_i. None when they settle with every buddy
+        with room at price 0 (``beta`` is then optimal over all pairs); else the pairs that
+        raised a price (row, column, compatibility), to be kept for the next solve."""
+        off = self.scorer.off
+        v = v.copy()
+        matched = np.flatnonzero(beta >= 0)
+        c_beta = np.zeros(self.n, dtype=np.int64)
+        c_beta[matched] = self.stored[matched, beta[matched]].astype(np.int64) - off
+        rho = np.full(self.n, -self.big, dtype=np.int64)
+        rho[matched] = c_beta[matched] - v[beta[matched]]
+        room = np.bincount(beta[matched], minlength=self.m) < self.caps
+        step = self.rows_per_block
+        active = np.arange(self.n)
+        raised_r, raised_c = [], []
+
+        def gains(rows: np.ndarray, cols: slice | np.ndarray) -> np.ndarray:
+            score = self.stored[rows][:, cols]
+            gain = score.astype(self.wide)
+            gain -= (off + rho[rows]).astype(self.wide)[:, None]
+            np.putmask(gain, score < off, self.neg)
+            return gain
+
+        for _ in range(_CERTIFY_ROUNDS):
+            reach = np.full(self.m, self.neg, dtype=self.wide)
+            for start in range(0, len(active), step):
+                np.maximum(
+                    reach, gains(active[start : start + step], slice(None)).max(axis=0), out=reach
+                )
+            up = np.flatnonzero(reach > v)
+            if len(up) == 0:
+                return None
+            # The pairs that raised a price (every row reaching it, ties included).
+            for start in range(0, len(active), step):
+                rows = active[start : start + step]
+                at_r, at_c = np.nonzero(gains(rows, up) == reach[up][None, :])
+                raised_r.append(rows[at_r])
+                raised_c.append(up[at_c])
+            v[up] = reach[up]
+            if room[up].any():
+                break  # an improving path to a buddy with room
+            moved = np.zeros(self.m, dtype=bool)
+            moved[up] = True
+            active = matched[moved[beta[matched]]]
+            rho[active] = c_beta[active] - v[beta[active]]
+            if (rho[active] < -self.big).any():
+                break  # a newcomer left out would gain more than a matched one keeps (u < 0)
+        r, c = np.concatenate(raised_r), np.concatenate(raised_c)
+        key = np.unique(r * self.m + c)
+        r, c = key // self.m, key % self.m
+        rho = np.full(self.n, -self.big, dtype=np.int64)
+        rho[matched] = c_beta[matched] - v[beta[matched]]
+        return r, c, self.stored[r, c].astype(np.int64) - off, v, rho
+
+    def _most_matched(self) -> np.ndarray:
+        """A matching of the most newcomers possible (the buddy column of each row, -1 for
+        none), whatever its compatibility. Whether a pair is allowed depends only on the two
+        language sets, so this is a small flow between language profiles: newcomer profile
+        -> buddy profile (sharing a language) -> sink (the profile's places), then realised
+        newcomer by newcomer in row order."""
+        sc = self.scorer
+        b_types, b_type = np.unique(sc.b_lang, axis=0, return_inverse=True)
+        b_type = b_type.reshape(-1)
+        n_types = len(sc.n_lang_masks)
+        t_count = np.bincount(sc.n_lang, minlength=n_types)
+        u_places = np.bincount(b_type, weights=self.caps, minlength=len(b_types)).astype(np.int64)
+        t, u = np.nonzero(_popcount_and(sc.n_lang_masks, b_types) > 0)
+        beta = np.full(self.n, -1, dtype=np.int64)
+        if len(t) == 0:
+            return beta
+        flow = SimpleMinCostFlow()
+        source, sink = n_types + len(b_types), n_types + len(b_types) + 1
+        nu = len(b_types)
+        flow.add_arcs_with_capacity_and_unit_cost(
+            np.concatenate((np.full(n_types, source), t, n_types + np.arange(nu))),
+            np.concatenate((np.arange(n_types), n_types + u, np.full(nu, sink))),
+            np.concatenate((t_count, np.full(len(t), self.n), u_places)),
+            np.zeros(n_types + len(t) + nu, dtype=np.int64),
+        )
+        flow.set_node_supply(source, self.n)
+        flow.set_node_supply(sink, -self.n)
+        if flow.solve_max_flow_with_min_cost() != flow.OPTIMAL:
+            raise RuntimeError("buddy matching: the cardinality flow did not solve")
+        amount = flow.flows(np.arange(n_types, n_types + len(t)))
+        # Rows of each newcomer profile and places (one column per place) of each buddy
+        # profile, in order; each arc takes the next ``amount`` of both.
+        rows_of = np.argsort(sc.n_lang, kind="stable")
+        row_start = np.concatenate(([0], np.cumsum(t_count)))
+        places = np.repeat(np.arange(self.m), self.caps)
+        places = places[np.argsort(b_type[places], kind="stable")]
+        place_start = np.concatenate(([0], np.cumsum(u_places)))
+        row_used = np.zeros(n_types, dtype=np.int64)
+        place_used = np.zeros(nu, dtype=np.int64)
+        for ti, ui, f in zip(t.tolist(), u.tolist(), amount.tolist(), strict=True):
+            if f:
+                a, b = row_start[ti] + row_used[ti], place_start[ui] + place_used[ui]
+                beta[rows_of[a : a + f]] = places[b : b + f]
+                row_used[ti] += f
+                place_used[ui] += f
+        return beta
+
+    def _select(self, prices: np.ndarray, also: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Per row the pairs within _SEL_DELTA of its best reduced profit at ``prices`` (at
+        most _SEL_KEEP, the best) and its pair in ``also`` (a column per row, -1: none), and
+        the greatest reduced profit of the pairs left out."""
+        out_r, out_c, out_limit = [], [], []
+        step = self.rows_per_block
+        take = min(_SEL_KEEP, self.m)
+        for start in range(0, self.n, step):
+            rows = np.arange(start, min(start + step, self.n))
+            profit = self._profits(rows, prices, small=True)
+            best = profit.max(axis=1)
+            keep = profit >= (best - _SEL_DELTA)[:, None]
+            keep[best <= self.small_neg + _SEL_DELTA] = False  # no allowed pair
+            flat = np.flatnonzero(keep)
+            rr, cc = np.divmod(flat, self.m)
+            below = (best[rr] - profit.ravel()[flat]).astype(np.int64)  # 0 .. _SEL_DELTA
+            np.putmask(profit, keep, self.small_neg)
+            limit = profit.max(axis=1).astype(np.int64)
+            # At most ``take`` per row: the most profitable, then the lowest columns; those
+            # left over count in the row's limit.
+            order = np.argsort(rr * (_SEL_DELTA + 1) + below, kind="stable")
+            rank = np.arange(len(rr)) - np.searchsorted(rr, rr[order], side="left")
+            over = order[rank >= take]
+            np.maximum.at(limit, rr[over], best[rr[over]].astype(np.int64) - below[over])
+            inside = np.sort(order[rank < take])
+            rr, cc = rr[inside], cc[inside]
+            extra = also[rows]
+            has = np.flatnonzero((extra >= 0) & ~keep[np.arange(len(rows)), extra])
+            out_r.append(np.concatenate((rr, has)) + start)
+            out_c.append(np.concatenate((cc, extra[has])))
+            out_limit.append(limit)
+        r, c, limit = (np.concatenate(x) for x in (out_r, out_c, out_limit))
+        limit[limit <= self.small_neg] = _NEG
+        key = r * self.m + c
+        order = np.argsort(key)
+        r, c = r[order], c[order]
+        s = self.stored[r, c].astype(np.int64) - self.scorer.off
+        return r, c, s, limit
 
     # 2. Solve the kept pairs ---------------------------------------------------------------
 
@@ -715,9 +1001,14 @@ class _Programme:
         for start in starts:
             block = rows[start : start + step]
             k = len(block)
-            score = sc.block(block, buf).astype(np.int64) - sc.off
-            profit = score - v[None, :]
-            profit[score < 0] = _NEG  # not allowed
+            if self.stored is None:
+                score = sc.block(block, buf).astype(np.int64) - sc.off
+                profit = score - v[None, :]
+                profit[score < 0] = _NEG  # not allowed
+            else:
+                profit = self._profits(block, v).astype(np.int64, copy=False)
+                profit[profit <= self.neg] = _NEG
+                score = profit + v[None, :]
             count = indptr[block + 1] - indptr[block]
             at = np.repeat(indptr[block], count) + _ragged_arange(count)
             profit[np.repeat(np.arange(k), count), kept_c[at]] = _NEG  # kept already
@@ -749,6 +1040,20 @@ class _Programme:
             np.concatenate(out_pos) if out_pos else empty,
             np.concatenate(out_bound) if out_bound else empty,
         )
+
+
+def _top_per_column(r, c, s, keep) -> tuple[np.ndarray, ...]:
+    """Of pairs (row, column, score), each column's ``keep[column]`` best (highest score, then
+    lowest row), and per column the score a new pair must beat to be among them (-1 while
+    the column has fewer)."""
+    order = np.lexsort((r, -s, c))
+    r, c, s = r[order], c[order], s[order]
+    rank = np.arange(len(c)) - np.searchsorted(c, c, side="left")
+    keep_it = rank < keep[c]
+    last = np.full(len(keep), -1, dtype=np.int64)
+    full = rank == keep[c] - 1
+    last[c[full]] = s[full]
+    return r[keep_it], c[keep_it], s[keep_it], last
 
 
 def _threads() -> int:
