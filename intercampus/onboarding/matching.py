@@ -1005,31 +1005,37 @@ class _Programme:
                 score = sc.block(block, buf).astype(np.int64) - sc.off
                 profit = score - v[None, :]
                 profit[score < 0] = _NEG  # not allowed
+                neg = _NEG
             else:
-                profit = self._profits(block, v).astype(np.int64, copy=False)
-                profit[profit <= self.neg] = _NEG
-                score = profit + v[None, :]
+                profit = self._profits(block, v)  # 32 bits: half the memory traffic
+                neg = self.neg
             count = indptr[block + 1] - indptr[block]
             at = np.repeat(indptr[block], count) + _ragged_arange(count)
-            profit[np.repeat(np.arange(k), count), kept_c[at]] = _NEG  # kept already
+            profit[np.repeat(np.arange(k), count), kept_c[at]] = neg  # kept already
             row_rho = rho[start : start + step]
-            best = profit.max(axis=1)
-            short = np.flatnonzero(best > row_rho)
-            if len(short):
-                sub = profit[short]
-                take = min(_ADD, m)
-                cols = np.argpartition(-sub, take - 1, axis=1)[:, :take] if take < m else None
-                if cols is None:
-                    cols = np.broadcast_to(np.arange(m), (len(short), m))
-                gain = np.take_along_axis(sub, cols, axis=1)
-                # Pairs a little short of improving come too: prices move from round to round.
-                ok = gain > row_rho[short][:, None] - _MARGIN
-                local = np.broadcast_to(short[:, None], cols.shape)[ok]
-                out_r.append(block[local])
-                out_c.append(cols[ok])
-                out_s.append(score[local, cols[ok]])
-                np.put_along_axis(sub, cols, np.where(ok, _NEG, gain), axis=1)
-                best[short] = sub.max(axis=1)
+            # Improving pairs, and those a little short of it (prices move from round to
+            # round): all of a row's when they are few, else its _ADD most profitable.
+            improving = profit.max(axis=1) > row_rho
+            near = profit > (row_rho - _MARGIN).astype(profit.dtype)[:, None]
+            rr, cc = np.divmod(np.flatnonzero(near), m)
+            mine = improving[rr]
+            rr, cc = rr[mine], cc[mine]
+            many = np.bincount(rr, minlength=k) > _ADD
+            few = ~many[rr]
+            rr, cc = rr[few], cc[few]
+            crowded = np.flatnonzero(many)
+            if len(crowded):
+                cols = np.argpartition(-profit[crowded], _ADD - 1, axis=1)[:, :_ADD]
+                rr = np.concatenate((rr, np.repeat(crowded, cols.shape[1])))
+                cc = np.concatenate((cc, cols.ravel()))
+            if len(rr):
+                gain = profit[rr, cc]
+                out_r.append(block[rr])
+                out_c.append(cc)
+                out_s.append(gain.astype(np.int64) + v[cc])
+                profit[rr, cc] = neg
+            best = profit.max(axis=1).astype(np.int64)
+            best[best <= neg] = _NEG
             out_pos.append(np.arange(start, start + k))
             out_bound.append(best)
         empty = np.zeros(0, dtype=np.int64)
