@@ -21,24 +21,39 @@ far too many to hand to a solver at 20,000 newcomers, so the pairs are generated
 (column generation, with an exact certificate):
 
 1. Scan: the compatibility of every pair is computed a block of newcomers at a time from
-   small lookup tables (numpy, in threads; no pair is stored); each newcomer keeps the
-   buddies within ``_DELTA`` points of its best and at least its ``_LEAST`` best (at most
-   ``_KEEP``), and remembers a bound on the compatibility of the pairs it left out.
-2. Solve the kept pairs exactly (the flow above), then compute the LP duals of that optimum
+   small lookup tables (numpy, in threads). When all of them fit in ``_STORE_BYTES`` (one
+   byte a pair with the default weights: 20,000 x 14,000 pairs in 270 MB) they are stored,
+   and the steps below read them instead of computing them again.
+2. First pairs. With the scores stored: prices from a few rounds of a capacitated auction
+   (a heuristic), each newcomer's pairs within ``_SEL_DELTA`` of its best reduced profit at
+   those prices, and the pairs of a matching of the most newcomers possible (a small flow
+   between language profiles: allowed depends on the languages alone), so that the first
+   solve already matches as many as can be. Without: each newcomer keeps the buddies within
+   ``_DELTA`` points of its best and at least its ``_LEAST`` best (at most ``_KEEP``), each
+   buddy its ``_COL_TIMES`` x capacity + ``_COL_EXTRA`` best newcomers, and each newcomer
+   remembers a bound on the compatibility of the pairs it left out.
+3. Solve the kept pairs exactly (the flow above), then compute the LP duals of that optimum
    (buddy prices v as longest paths over the kept pairs, with ``BIG`` per match standing
    for the lexicographic order): a pair left out can improve the matching only if its
    reduced profit ``compatibility - v[buddy]`` exceeds its newcomer's own (rho).
-3. Price: each newcomer whose bound does not clear rho is scanned again exactly at these
+4. Certificate, with the scores stored (first round, and rounds after small pricings): the
+   prices are raised by Bellman-Ford over every stored pair (v[b] >= max over newcomers of
+   s(i, b) - rho_i, a block at a time). If they settle with every buddy with room at price
+   0 and no newcomer's dual negative, they are LP duals of the matching over all pairs, so
+   it is optimal (the problem is totally unimodular): done. Otherwise the pairs that raised
+   a price join the kept pairs, and the round goes on with:
+5. Price: each newcomer whose bound does not clear rho is scanned again exactly at these
    prices; its improving pairs (at most ``_ADD``, the most profitable, and those within
    ``_MARGIN`` of improving, as prices still move) join the kept pairs, and its bound
    becomes the exact greatest reduced profit left out. Kept pairs far below their
    newcomer's profit leave the solver for the next rounds (their bound covers them). Back
-   to 2 until no newcomer has an improving pair left out: by LP duality (the problem is
-   totally unimodular) the assignment is then optimal over all pairs.
+   to 3 until no newcomer has an improving pair left out and no certificate failed: by the
+   same duality the assignment is then optimal over all pairs.
 
 When capacity is tight the best buddies of most newcomers are taken and the optimum lies
 deep in their rankings: the prices, not the raw compatibility, choose which pairs are
-scanned in, so a handful of rounds suffices whatever the share of free places.
+scanned in, so a handful of rounds suffices whatever the share of free places. Only speed
+depends on the auction and on which pairs are kept: every result passes a certificate.
 
 Deterministic: newcomers and buddies are sorted by id first, so the same input in any order
 gives the same result (for one version of OR-Tools: among several optima, the solver's
@@ -711,6 +726,17 @@ class _Programme:
         np.putmask(profit, score < self.scorer.off, neg)
         return profit
 
+    def _by_blocks(self, rows: np.ndarray, work) -> list:
+        """``work(block of rows)`` for consecutive blocks of ``rows``, in threads when there
+        are many pairs (numpy releases the GIL); the results in block order."""
+        step = self.rows_per_block
+        blocks = [rows[start : start + step] for start in range(0, len(rows), step)]
+        threads = _threads()
+        if threads <= 1 or len(rows) * self.m < _THREADS_FROM:
+            return [work(block) for block in blocks]
+        with ThreadPoolExecutor(threads) as pool:
+            return list(pool.map(work, blocks))
+
     def _auction(self) -> np.ndarray:
         """Buddy prices from a few rounds of a capacitated auction (Jacobi: every unplaced
         newcomer bids at once for its best buddy at the current prices, raising its price by
@@ -723,21 +749,21 @@ class _Programme:
         bid = np.zeros(n, dtype=np.int64)
         prices = np.zeros(m, dtype=np.int64)
         active = np.arange(n)
-        step = self.rows_per_block
         for _ in range(_AUCTION_ROUNDS):
             if len(active) == 0:
                 break
-            best_c, best_v, second = [], [], []
-            for start in range(0, len(active), step):
-                profit = self._profits(active[start : start + step], prices, small=True)
+
+            def two_best(rows: np.ndarray, prices=prices) -> tuple:
+                profit = self._profits(rows, prices, small=True)
                 j = profit.argmax(axis=1)
                 k = np.arange(len(j))
                 w1 = profit[k, j]
                 profit[k, j] = self.small_neg
-                best_c.append(j)
-                best_v.append(w1)
-                second.append(profit.max(axis=1) if m > 1 else np.full(len(j), self.small_neg))
-            j, w1, w2 = (np.concatenate(x).astype(np.int64) for x in (best_c, best_v, second))
+                w2 = profit.max(axis=1) if m > 1 else np.full(len(j), self.small_neg)
+                return j, w1, w2
+
+            parts = self._by_blocks(active, two_best)
+            j, w1, w2 = (np.concatenate([p[i] for p in parts]).astype(np.int64) for i in range(3))
             # A newcomer with no pair left worth a bid (the prices passed its best) drops out.
             bidding = w1 >= 0
             rows, j = active[bidding], j[bidding]
@@ -772,7 +798,6 @@ class _Programme:
         rho = np.full(self.n, -self.big, dtype=np.int64)
         rho[matched] = c_beta[matched] - v[beta[matched]]
         room = np.bincount(beta[matched], minlength=self.m) < self.caps
-        step = self.rows_per_block
         active = np.arange(self.n)
         raised_r, raised_c = [], []
 
@@ -784,20 +809,20 @@ class _Programme:
             return gain
 
         for _ in range(_CERTIFY_ROUNDS):
-            reach = np.full(self.m, self.neg, dtype=self.wide)
-            for start in range(0, len(active), step):
-                np.maximum(
-                    reach, gains(active[start : start + step], slice(None)).max(axis=0), out=reach
-                )
+            parts = self._by_blocks(active, lambda rows: gains(rows, slice(None)).max(axis=0))
+            reach = np.max(parts, axis=0) if parts else np.full(self.m, self.neg, self.wide)
             up = np.flatnonzero(reach > v)
             if len(up) == 0:
                 return None
-            # The pairs that raised a price (every row reaching it, ties included).
-            for start in range(0, len(active), step):
-                rows = active[start : start + step]
+
+            def raising(rows: np.ndarray, up=up, reach=reach) -> tuple:
                 at_r, at_c = np.nonzero(gains(rows, up) == reach[up][None, :])
-                raised_r.append(rows[at_r])
-                raised_c.append(up[at_c])
+                return rows[at_r], up[at_c]
+
+            # The pairs that raised a price (every row reaching it, ties included).
+            for rows, cols in self._by_blocks(active, raising):
+                raised_r.append(rows)
+                raised_c.append(cols)
             v[up] = reach[up]
             if room[up].any():
                 break  # an improving path to a buddy with room
@@ -865,11 +890,9 @@ class _Programme:
         """Per row the pairs within _SEL_DELTA of its best reduced profit at ``prices`` (at
         most _SEL_KEEP, the best) and its pair in ``also`` (a column per row, -1: none), and
         the greatest reduced profit of the pairs left out."""
-        out_r, out_c, out_limit = [], [], []
-        step = self.rows_per_block
         take = min(_SEL_KEEP, self.m)
-        for start in range(0, self.n, step):
-            rows = np.arange(start, min(start + step, self.n))
+
+        def pick(rows: np.ndarray) -> tuple:
             profit = self._profits(rows, prices, small=True)
             best = profit.max(axis=1)
             keep = profit >= (best - _SEL_DELTA)[:, None]
@@ -889,10 +912,10 @@ class _Programme:
             rr, cc = rr[inside], cc[inside]
             extra = also[rows]
             has = np.flatnonzero((extra >= 0) & ~keep[np.arange(len(rows)), extra])
-            out_r.append(np.concatenate((rr, has)) + start)
-            out_c.append(np.concatenate((cc, extra[has])))
-            out_limit.append(limit)
-        r, c, limit = (np.concatenate(x) for x in (out_r, out_c, out_limit))
+            return rows[np.concatenate((rr, has))], np.concatenate((cc, extra[has])), limit
+
+        parts = self._by_blocks(np.arange(self.n), pick)
+        r, c, limit = (np.concatenate([p[i] for p in parts]) for i in range(3))
         limit[limit <= self.small_neg] = _NEG
         key = r * self.m + c
         order = np.argsort(key)
