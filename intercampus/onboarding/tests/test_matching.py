@@ -306,6 +306,41 @@ def test_optimal_on_crowded_cohorts(instance):
 
 
 @FAST
+@given(crowded_cohorts(), st.booleans())
+def test_optimal_when_the_scores_are_not_stored(instance, few):
+    """Cohorts too large to store every pair's score are scanned again at each pricing,
+    with the buddies' best newcomers kept as well; the same optimum."""
+    newcomers, buddies = instance
+    names = ("_STORE_BYTES", "_KEEP", "_LEAST", "_COL_TIMES", "_COL_EXTRA")
+    saved = [getattr(matching, name) for name in names]
+    for name, value in zip(names, (0, 2, 1, 1, 0) if few else (0,), strict=False):
+        setattr(matching, name, value)
+    try:
+        result = match(newcomers, buddies)
+    finally:
+        for name, value in zip(names, saved, strict=True):
+            setattr(matching, name, value)
+    check_feasible(result, newcomers, buddies)
+    assert (result.matched, result.total) == reference(newcomers, buddies)
+
+
+@FAST
+@given(crowded_cohorts())
+def test_optimal_whatever_the_first_prices(instance):
+    """No auction (all prices 0) or a long one: only the number of rounds changes."""
+    newcomers, buddies = instance
+    for rounds in (0, 200):
+        saved = matching._AUCTION_ROUNDS
+        matching._AUCTION_ROUNDS = rounds
+        try:
+            result = match(newcomers, buddies)
+        finally:
+            matching._AUCTION_ROUNDS = saved
+        check_feasible(result, newcomers, buddies)
+        assert (result.matched, result.total) == reference(newcomers, buddies)
+
+
+@FAST
 @given(instances(programmes=2))
 def test_pairs_stay_within_a_programme(instance):
     newcomers, buddies = instance
