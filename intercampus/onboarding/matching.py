@@ -36,7 +36,7 @@ far too many to hand to a solver at 20,000 newcomers, so the pairs are generated
    (buddy prices v as longest paths over the kept pairs, with ``BIG`` per match standing
    for the lexicographic order): a pair left out can improve the matching only if its
    reduced profit ``compatibility - v[buddy]`` exceeds its newcomer's own (rho).
-4. Certificate, with the scores stored (first round, and rounds after small pricings): the
+4. Certificate, with the scores stored (after every solve): the
    prices are raised by Bellman-Ford over every stored pair (v[b] >= max over newcomers of
    s(i, b) - rho_i, a block at a time). If they settle with every buddy with room at price
    0 and no newcomer's dual negative, they are LP duals of the matching over all pairs, so
@@ -107,9 +107,6 @@ _AUCTION_ROUNDS = 10
 # Bellman-Ford passes of the certificate over every stored pair before it gives up and
 # hands the pairs that raised prices to the next solve.
 _CERTIFY_ROUNDS = 40
-# ... which it tries after the first solve and after any pricing that added fewer pairs
-# than one per _CERTIFY_BELOW newcomers.
-_CERTIFY_BELOW = 3
 _SEL_DELTA = 8
 _SEL_KEEP = 32
 # Elements in one block of the scan (rows x buddies); about 256 KiB of uint8.
@@ -576,11 +573,10 @@ class _Programme:
         # of a pricing holds at its prices, and at new prices v' it grows by at most the
         # largest fall of a price: max(v - v').
         rounds = 0
-        certify = True
         while True:
             beta = self._solve_kept(r, c, s)
             v, rho = self._duals(r, c, s, beta)
-            if self.stored is not None and certify:
+            if self.stored is not None:
                 # Near the optimum, duals over every stored pair finish in one pass where
                 # pricing would take several rounds of small changes.
                 more = self._certify(beta, v)
@@ -590,14 +586,13 @@ class _Programme:
                 r, c, s = (np.concatenate(x) for x in zip((r, c, s), more[:3], strict=True))
             limit = np.minimum(bound, limit + int(np.maximum(prices - v, 0).max(initial=0)))
             prices = v
-            refuted = self.stored is not None and certify
+            refuted = self.stored is not None  # the certificate failed
             suspect = np.flatnonzero(limit > rho)
             if len(suspect) == 0 and not refuted:
                 return beta
             added, limit[suspect] = self._price(suspect, r, c, v, rho[suspect])
             if len(added[0]) == 0 and not refuted:
                 return beta
-            certify = len(added[0]) * _CERTIFY_BELOW < self.n
             if rounds < _DROP_ROUNDS:
                 # Pairs far below their row's profit at these prices are unlikely in the
                 # optimum: they leave the solver (a smaller graph), and their row's bound
