@@ -98,12 +98,16 @@ _DROP_SLACK = 4
 # and the first solve would be far from the optimum (many rounds of pricing).
 _COL_TIMES = 2
 _COL_EXTRA = 2
+# With at least _PLENTY x as many places as newcomers, the scan keeps each newcomer's best
+# pairs only (no stored scores, no auction, no buddies' best newcomers).
+_PLENTY = 1.4
 # The scan stores every pair's score (one byte each with the default weights) when that takes
 # at most this many bytes: the pricing rounds then read them instead of computing them again.
 _STORE_BYTES = 448 << 20
 # With every score stored: rounds of the auction that sets the first prices, and the pairs
 # kept per row at those prices (within _SEL_DELTA of its best, at most _SEL_KEEP).
 _AUCTION_ROUNDS = 10
+_AUCTION_UNTIL = 50  # ... or until fewer than one newcomer in _AUCTION_UNTIL is unplaced
 # Bellman-Ford passes of the certificate over every stored pair before it gives up and
 # hands the pairs that raised prices to the next solve.
 _CERTIFY_ROUNDS = 40
@@ -540,10 +544,13 @@ class _Programme:
         # Profit of a pair is BIG + compatibility: one more match beats any compatibility.
         self.big = self.maxc * self.n + 1
         self.rows_per_block = max(1, _BLOCK // max(self.m, 1))
-        self.col_keep = caps * _COL_TIMES + _COL_EXTRA
+        # With places to spare, most newcomers get one of their best buddies: the pairs of
+        # highest compatibility are nearly the right ones, and one scan beats an auction.
+        plenty = int(caps.sum()) >= _PLENTY * self.n
+        self.col_keep = caps * _COL_TIMES + _COL_EXTRA if not plenty else caps * 0
         itemsize = np.dtype(self.scorer.dtype).itemsize
         self.stored = None
-        if self.n * self.m * itemsize <= _STORE_BYTES:
+        if not plenty and self.n * self.m * itemsize <= _STORE_BYTES:
             self.stored = np.empty((self.n, self.m), dtype=self.scorer.dtype)
         self.col_keep_total = int(self.col_keep.sum())
         # Reduced profits of stored scores fit 32 bits unless the weights are huge.
@@ -661,11 +668,11 @@ class _Programme:
             if self.stored is not None:
                 self.stored[start : start + len(rows)] = score
                 continue
-            pr, pc = np.divmod(np.flatnonzero(score > beat[None, :]), m)
-            if len(pr):
+            if self.col_keep_total:
+                pr, pc = np.divmod(np.flatnonzero(score > beat[None, :]), m)
                 pool.append((pr + start, pc, score[pr, pc].astype(np.int64) - off))
                 pool_size += len(pr)
-            if pool_size > 2 * self.col_keep_total or start == starts[-1]:
+            if self.col_keep_total and (pool_size > 2 * self.col_keep_total or start == starts[-1]):
                 parts = [col, *pool]
                 col_r, col_c, col_s, last = _top_per_column(
                     *(np.concatenate([x[i] for x in parts]) for i in range(3)), self.col_keep
@@ -745,8 +752,8 @@ class _Programme:
         prices = np.zeros(m, dtype=np.int64)
         active = np.arange(n)
         for _ in range(_AUCTION_ROUNDS):
-            if len(active) == 0:
-                break
+            if len(active) * _AUCTION_UNTIL <= n:
+                break  # the few bids left would hardly move the prices
 
             def two_best(rows: np.ndarray, prices=prices) -> tuple:
                 profit = self._profits(rows, prices, small=True)
@@ -897,13 +904,32 @@ class _Programme:
             below = (best[rr] - profit.ravel()[flat]).astype(np.int64)  # 0 .. _SEL_DELTA
             np.putmask(profit, keep, self.small_neg)
             limit = profit.max(axis=1).astype(np.int64)
-            # At most ``take`` per row: the most profitable, then the lowest columns; those
-            # left over count in the row's limit.
-            order = np.argsort(rr * (_SEL_DELTA + 1) + below, kind="stable")
-            rank = np.arange(len(rr)) - np.searchsorted(rr, rr[order], side="left")
-            over = order[rank >= take]
-            np.maximum.at(limit, rr[over], best[rr[over]].astype(np.int64) - below[over])
-            inside = np.sort(order[rank < take])
+            # At most ``take`` per row: the most profitable, then the lowest columns. A row
+            # keeps its levels (points below its best) before ``cut`` whole, and at ``cut``
+            # the first pairs it still has room for; those left over count in its limit.
+            levels = _SEL_DELTA + 1
+            hist = np.bincount(rr * levels + below, minlength=len(rows) * levels)
+            reach = np.cumsum(hist.reshape(len(rows), levels), axis=1) >= take
+            cut = np.where(reach.any(axis=1), reach.argmax(axis=1), levels)
+            room = take - np.where(
+                cut > 0,
+                np.cumsum(hist.reshape(len(rows), levels), axis=1)[
+                    np.arange(len(rows)), np.maximum(cut - 1, 0)
+                ],
+                0,
+            )
+            at_cut = np.flatnonzero(below == cut[rr])
+            rank = np.arange(len(at_cut)) - np.searchsorted(rr[at_cut], rr[at_cut])
+            inside = below < cut[rr]
+            inside[at_cut[rank < room[rr[at_cut]]]] = True
+            over = np.flatnonzero(~inside)
+            # Each row's first pair over is its best (row-major, levels ascending at worst
+            # equal): the greatest of their profits is best - least level.
+            if len(over):
+                worst = np.full(len(rows), levels, dtype=np.int64)
+                np.minimum.at(worst, rr[over], below[over])
+                out = worst < levels
+                limit[out] = np.maximum(limit[out], best[out].astype(np.int64) - worst[out])
             rr, cc = rr[inside], cc[inside]
             extra = also[rows]
             has = np.flatnonzero((extra >= 0) & ~keep[np.arange(len(rows)), extra])
