@@ -100,7 +100,7 @@ _COL_TIMES = 2
 _COL_EXTRA = 2
 # With at least _PLENTY x as many places as newcomers, the scan keeps each newcomer's best
 # pairs only (no stored scores, no auction, no buddies' best newcomers).
-_PLENTY = 1.4
+_PLENTY = 1.25
 # The scan stores every pair's score (one byte each with the default weights) when that takes
 # at most this many bytes: the pricing rounds then read them instead of computing them again.
 _STORE_BYTES = 448 << 20
