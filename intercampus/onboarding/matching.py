@@ -22,7 +22,7 @@ far too many to hand to a solver at 20,000 newcomers, so the pairs are generated
 
 1. Scan: the compatibility of every pair is computed a block of newcomers at a time from
    small lookup tables (numpy, in threads). When all of them fit in ``_STORE_BYTES`` (one
-   byte a pair with the default weights: 20,000 x 14,000 pairs in 270 MB) they are stored,
+   byte a pair with the default weights: 20,000 x 11,000 pairs take 220 MB) they are stored,
    and the steps below read them instead of computing them again.
 2. First pairs. With the scores stored: prices from a few rounds of a capacitated auction
    (a heuristic), each newcomer's pairs within ``_SEL_DELTA`` of its best reduced profit at
@@ -103,7 +103,7 @@ _COL_EXTRA = 2
 _PLENTY = 1.25
 # The scan stores every pair's score (one byte each with the default weights) when that takes
 # at most this many bytes: the pricing rounds then read them instead of computing them again.
-_STORE_BYTES = 448 << 20
+_STORE_BYTES = 320 << 20
 # With every score stored: rounds of the auction that sets the first prices, and the pairs
 # kept per row at those prices (within _SEL_DELTA of its best, at most _SEL_KEEP).
 _AUCTION_ROUNDS = 10
