@@ -12,32 +12,54 @@ or more shared languages, 35 for one; 20 for the same faculty; 25 x the Jaccard 
 interests, rounded half up; 15 when the arrival day falls inside the buddy's availability,
 minus one per day outside it, never below 0 (0 when a date is unknown).
 
-How it is solved. The objective is lexicographic, so every allowed pair weighs
-``BIG + compatibility`` with BIG above any total compatibility. Allowed pairs are nearly all
-pairs (most people share English), far too many to hand to a solver at 20,000 newcomers, so:
+How it is solved. Maximising the matched newcomers first and the compatibility second is a
+maximum flow of least cost: source -> newcomer (1) -> buddy (an allowed pair, cost
+``top - compatibility``) -> sink (the buddy's capacity), solved by OR-Tools' cost-scaling
+min-cost-flow (``solve_max_flow_with_min_cost``, C++), with capacities as they are rather
+than one column per place. Allowed pairs are nearly all pairs (most people share English),
+far too many to hand to a solver at 20,000 newcomers, so the pairs are generated as needed
+(column generation, with an exact certificate):
 
 1. Scan: the compatibility of every pair is computed a block of newcomers at a time from
-   small lookup tables (numpy, in threads; no pair is stored); each newcomer keeps the
-   buddies within ``_DELTA`` points of its best and at least its ``_LEAST`` best (at most
-   ``_KEEP``), and remembers a bound on the compatibility of the pairs it left out.
-2. Solve the kept pairs exactly: LAPJVsp (scipy's ``min_weight_full_bipartite_matching``)
-   on the capacity-expanded sparse graph. An "unmatched" column, dearer than any loss of
-   compatibility, is added only for the newcomers that some maximum matching leaves alone
-   (Dulmage-Mendelsohn, from scipy's Hopcroft-Karp): every other newcomer is matched by
-   every maximum matching.
-3. Certify: LP duals of that optimum are computed (buddy prices as longest paths over the
-   kept pairs, which settle only if the assignment is optimal over them); if no pair that
-   was left out has a positive reduced cost, the assignment is optimal over all pairs (LP
-   duality; the problem is totally unimodular). Newcomers whose bound does not clear are
-   re-scanned exactly and the pairs that could improve are added; then only the region
-   those pairs can change is re-solved (Dijkstra over reduced costs), and the loop goes on
-   until the certificate holds. A region that was too small fails the certificate and
-   everything is re-solved.
+   small lookup tables (numpy, in threads). When all of them fit in ``_STORE_BYTES`` (one
+   byte a pair with the default weights: 20,000 x 11,000 pairs take 220 MB) they are stored,
+   and the steps below read them instead of computing them again.
+2. First pairs. With the scores stored: prices from a few rounds of a capacitated auction
+   (a heuristic), each newcomer's pairs within ``_SEL_DELTA`` of its best reduced profit at
+   those prices, and the pairs of a matching of the most newcomers possible (a small flow
+   between language profiles: allowed depends on the languages alone), so that the first
+   solve already matches as many as can be. Without: each newcomer keeps the buddies within
+   ``_DELTA`` points of its best and at least its ``_LEAST`` best (at most ``_KEEP``), each
+   buddy its ``_COL_TIMES`` x capacity + ``_COL_EXTRA`` best newcomers, and each newcomer
+   remembers a bound on the compatibility of the pairs it left out.
+3. Solve the kept pairs exactly (the flow above), then compute the LP duals of that optimum
+   (buddy prices v as longest paths over the kept pairs, with ``BIG`` per match standing
+   for the lexicographic order): a pair left out can improve the matching only if its
+   reduced profit ``compatibility - v[buddy]`` exceeds its newcomer's own (rho).
+4. Certificate, with the scores stored (after every solve): the
+   prices are raised by Bellman-Ford over every stored pair (v[b] >= max over newcomers of
+   s(i, b) - rho_i, a block at a time). If they settle with every buddy with room at price
+   0 and no newcomer's dual negative, they are LP duals of the matching over all pairs, so
+   it is optimal (the problem is totally unimodular): done. Otherwise the pairs that raised
+   a price join the kept pairs, and the round goes on with:
+5. Price: each newcomer whose bound does not clear rho is scanned again exactly at these
+   prices; its improving pairs (at most ``_ADD``, the most profitable, and those within
+   ``_MARGIN`` of improving, as prices still move) join the kept pairs, and its bound
+   becomes the exact greatest reduced profit left out. Kept pairs far below their
+   newcomer's profit leave the solver for the next rounds (their bound covers them). Back
+   to 3 until no newcomer has an improving pair left out and no certificate failed: by the
+   same duality the assignment is then optimal over all pairs.
+
+When capacity is tight the best buddies of most newcomers are taken and the optimum lies
+deep in their rankings: the prices, not the raw compatibility, choose which pairs are
+scanned in, so a handful of rounds suffices whatever the share of free places. Only speed
+depends on the auction and on which pairs are kept: every result passes a certificate.
 
 Deterministic: newcomers and buddies are sorted by id first, so the same input in any order
-gives the same result (for one version of scipy: LAPJVsp picks one of several optima).
+gives the same result (for one version of OR-Tools: among several optima, the solver's
+first one wins).
 
-Pure module (numpy and scipy, no Django): the Django service, ``intercampus match-buddies
+Pure module (numpy and OR-Tools, no Django): the Django service, ``intercampus match-buddies
 --instance`` and the benchmark all run this same code.
 """
 
@@ -50,14 +72,9 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 
 import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import (
-    dijkstra,
-    maximum_bipartite_matching,
-    min_weight_full_bipartite_matching,
-)
+from ortools.graph.python.min_cost_flow import SimpleMinCostFlow
 
-ALGORITHM_VERSION = "buddy-lexmax/1"
+ALGORITHM_VERSION = "buddy-lexmax/2"  # /2: min-cost flow with column generation
 
 Id = int | str
 
@@ -70,9 +87,32 @@ _LEAST = 16
 _WIDE = 16  # how far below its best a newcomer looks for its _LEAST best
 # A newcomer that fails the certificate gets at most this many improving pairs per round.
 _ADD = 32
-# After such a round only the region the new pairs can change is re-solved; if the prices do
-# not settle within _REPAIR_ROUNDS rounds then, everything is re-solved.
-_REPAIR_ROUNDS = 200
+# For the first _DROP_ROUNDS rounds, kept pairs more than _DROP_SLACK points below their row's
+# profit at the current prices are dropped before the next solve.
+_DROP_ROUNDS = 8
+# A pricing adds, with the improving pairs, those within _MARGIN points of improving.
+_MARGIN = 2
+_DROP_SLACK = 4
+# The scan also keeps, per buddy, its _COL_TIMES x capacity + _COL_EXTRA best newcomers: when
+# newcomers crowd on the same few buddies, their own best pairs alone cannot fill the others,
+# and the first solve would be far from the optimum (many rounds of pricing).
+_COL_TIMES = 2
+_COL_EXTRA = 2
+# With at least _PLENTY x as many places as newcomers, the scan keeps each newcomer's best
+# pairs only (no stored scores, no auction, no buddies' best newcomers).
+_PLENTY = 1.25
+# The scan stores every pair's score (one byte each with the default weights) when that takes
+# at most this many bytes: the pricing rounds then read them instead of computing them again.
+_STORE_BYTES = 320 << 20
+# With every score stored: rounds of the auction that sets the first prices, and the pairs
+# kept per row at those prices (within _SEL_DELTA of its best, at most _SEL_KEEP).
+_AUCTION_ROUNDS = 10
+_AUCTION_UNTIL = 50  # ... or until fewer than one newcomer in _AUCTION_UNTIL is unplaced
+# Bellman-Ford passes of the certificate over every stored pair before it gives up and
+# hands the pairs that raised prices to the next solve.
+_CERTIFY_ROUNDS = 40
+_SEL_DELTA = 8
+_SEL_KEEP = 32
 # Elements in one block of the scan (rows x buddies); about 256 KiB of uint8.
 _BLOCK = 1 << 18
 # A lookup table (distinct keys x buddies) above this many bytes is built block by block.
@@ -355,6 +395,9 @@ class _Scorer:
         )
         lang_sets = list(lang_keys)
         b_lang = _bitmasks([b.langs for b in bs], lang_index, lw)
+        # Who may pair with whom depends on the languages alone: kept for the cardinality.
+        self.n_lang, self.b_lang = n_lang, b_lang
+        self.n_lang_masks = _bitmasks(lang_sets, lang_index, lw)
         fac_index: dict = {}
         n_fac = np.fromiter(
             (
@@ -501,92 +544,73 @@ class _Programme:
         # Profit of a pair is BIG + compatibility: one more match beats any compatibility.
         self.big = self.maxc * self.n + 1
         self.rows_per_block = max(1, _BLOCK // max(self.m, 1))
+        # With places to spare, most newcomers get one of their best buddies: the pairs of
+        # highest compatibility are nearly the right ones, and one scan beats an auction.
+        plenty = int(caps.sum()) >= _PLENTY * self.n
+        self.col_keep = caps * _COL_TIMES + _COL_EXTRA if not plenty else caps * 0
+        itemsize = np.dtype(self.scorer.dtype).itemsize
+        self.stored = None
+        if not plenty and self.n * self.m * itemsize <= _STORE_BYTES:
+            self.stored = np.empty((self.n, self.m), dtype=self.scorer.dtype)
+        self.col_keep_total = int(self.col_keep.sum())
+        # Reduced profits of stored scores fit 32 bits unless the weights are huge.
+        fits = 4 * (self.big + 2 * self.maxc + 2) < np.iinfo(np.int32).max
+        self.wide = np.int32 if fits else np.int64
+        self.neg = np.iinfo(self.wide).min // 2
+        small = 4 * (self.scorer.off + 2 * self.maxc + 2) < np.iinfo(np.int16).max
+        self.small = np.int16 if small else self.wide
+        self.small_neg = np.iinfo(self.small).min // 2
 
     def solve(self) -> np.ndarray:
         """The buddy column of each newcomer row, -1 for none."""
-        r, c, s, bound = self._scan()
-        beta = self._solve_kept(r, c, s, self.caps)
-        exact = True  # beta solves all kept pairs at once, not just a region of them
+        if self.stored is not None:
+            # Every score stored: prices from a quick auction choose the first pairs.
+            self._scan()
+            prices = self._auction()
+            r, c, s, limit = self._select(prices, self._most_matched())
+            bound = self.stored.max(axis=1).astype(np.int64) - self.scorer.off
+            bound[bound < 0] = _NEG
+            limit = np.minimum(limit, bound)
+        else:
+            r, c, s, bound = self._scan()
+            limit = bound.copy()
+            prices = np.zeros(self.m, dtype=np.int64)
+        # Per row, a bound on the reduced profit (s - v) of the pairs it did not keep. The
+        # scan's bound on their compatibility holds at any prices (v >= 0); the exact bound
+        # of a pricing holds at its prices, and at new prices v' it grows by at most the
+        # largest fall of a price: max(v - v').
+        rounds = 0
         while True:
-            duals = self._duals(r, c, s, beta, None if exact else _REPAIR_ROUNDS)
-            if duals is None:
-                if exact:
-                    raise RuntimeError("buddy matching: the solver's matching is not optimal")
-                beta, exact = self._solve_kept(r, c, s, self.caps), True
-                continue
-            v, rho = duals
-            suspect = np.flatnonzero(bound > rho)
-            if len(suspect) == 0:
+            beta = self._solve_kept(r, c, s)
+            v, rho = self._duals(r, c, s, beta)
+            if self.stored is not None:
+                # Near the optimum, duals over every stored pair finish in one pass where
+                # pricing would take several rounds of small changes.
+                more = self._certify(beta, v)
+                if more is None:
+                    return beta
+                # Not optimal over every pair: whatever the pricing finds, solve again.
+                r, c, s = (np.concatenate(x) for x in zip((r, c, s), more[:3], strict=True))
+            limit = np.minimum(bound, limit + int(np.maximum(prices - v, 0).max(initial=0)))
+            prices = v
+            refuted = self.stored is not None  # the certificate failed
+            suspect = np.flatnonzero(limit > rho)
+            if len(suspect) == 0 and not refuted:
                 return beta
-            added, quiet, bound[suspect] = self._improving(suspect, r, c, v, rho[suspect])
-            if len(added[0]) == 0:
+            added, limit[suspect] = self._price(suspect, r, c, v, rho[suspect])
+            if len(added[0]) == 0 and not refuted:
                 return beta
-            r, c, s = (np.concatenate(x) for x in zip((r, c, s), quiet, added, strict=True))
-            beta, exact = self._repair(r, c, s, beta, v, rho, added)
-
-    def _repair(self, r, c, s, beta, v, rho, added) -> tuple[np.ndarray, bool]:
-        """Re-solve only the region that the pairs just ``added`` can change; the rest stays
-        put, and the certificate tells whether that was enough. Returns the new assignment
-        and whether it is a full solve.
-
-        With the prices (v, rho) of the last optimum, every kept pair has a reduced cost
-        rho[j] + v[b] - s >= 0, and an added pair gains at most g = s - v[b] - rho[i]. A
-        change of assignments that takes the pair follows a chain of buddies whose reduced
-        costs add up to less than g, so the region is: the buddies within g of the added
-        pairs' buddies (Dijkstra over "a holder of b moves to b'") and to their rows' old
-        buddies, the rows holding them, and rows without a buddy that have a pair cheaper
-        than g into them. Regions of more than half the rows are solved whole."""
-        a_r, a_c, a_s = added
-        gain = a_s - v[a_c] - rho[a_r]
-        alone = beta[a_r] < 0
-        held = beta[r] >= 0
-        hr, hc, hs = r[held], c[held], s[held]
-        src = beta[hr]
-        cost = np.maximum(rho[hr] + v[hc] - hs, 0)  # < 0 only for the added pairs
-        # Arcs at least as dear as every reach below lie on no chain that matters.
-        far = max(gain[~alone].max(initial=0), 2 * self.maxc + 2 if alone.any() else 0)
-        other = (hc != src) & (cost < far)
-        src, dst, cost = src[other], hc[other], cost[other]
-        order = np.lexsort((cost, dst, src))
-        src, dst, cost = src[order], dst[order], cost[order]
-        first = np.ones(len(src), dtype=bool)
-        first[1:] = (src[1:] != src[:-1]) | (dst[1:] != dst[:-1])
-        # Explicit zeros would not count as arcs: nudge costs up by less than 1 per path.
-        nudge = 1.0 / (2 * self.m + 2)
-        graph = csr_matrix((cost[first] + nudge, (src[first], dst[first])), shape=(self.m, self.m))
-        near = np.zeros(self.m, dtype=bool)
-        limit = 0.0
-        if not alone.all():
-            # Forward from the buddies taken (their holders move on), backward from the
-            # buddies left (others move in), as far as each pair's gain.
-            back = graph.T.tocsr()
-            for g in np.unique(gain[~alone]).tolist():
-                pick = ~alone & (gain == g)
-                near |= _within(graph, np.unique(a_c[pick]), g) < g
-                near |= _within(back, np.unique(beta[a_r[pick]]), g) < g
-            limit = float(gain[~alone].max())
-        if alone.any():
-            # A row without a buddy gains one through the nearest buddy with room: the
-            # region reaches that far, plus the spread of its pairs' gains.
-            reach = float(2 * self.maxc + 2)
-            dist = _within(graph, np.unique(a_c[alone]), reach)
-            room = dist[np.bincount(beta[beta >= 0], minlength=self.m) < self.caps]
-            radius = float(room.min(initial=np.inf) + np.ptp(gain[alone]) + 1)
-            if radius > reach:
-                return self._solve_kept(r, c, s, self.caps), True
-            near |= dist < radius
-            limit = max(limit, radius)
-        region = np.zeros(self.n, dtype=bool)
-        region[a_r] = True
-        region[(beta >= 0) & near[np.maximum(beta, 0)]] = True
-        region[r[near[c] & (beta[r] < 0) & (rho[r] + v[c] - s < limit)]] = True
-        if region.sum() * 2 > self.n:
-            return self._solve_kept(r, c, s, self.caps), True
-        outside = ~region & (beta >= 0)
-        caps = self.caps - np.bincount(beta[outside], minlength=self.m)
-        sel = region[r]
-        sub = self._solve_kept(r[sel], c[sel], s[sel], caps)
-        return np.where(region, sub, beta), False
+            if rounds < _DROP_ROUNDS:
+                # Pairs far below their row's profit at these prices are unlikely in the
+                # optimum: they leave the solver (a smaller graph), and their row's bound
+                # covers them, so a pricing brings them back if the prices move that far.
+                slack = s - v[c] - rho[r]
+                drop = (slack < -_DROP_SLACK) & (beta[r] != c)
+                np.maximum.at(limit, r[drop], s[drop] - v[c[drop]])
+                np.maximum.at(bound, r[drop], s[drop])
+                r, c, s = r[~drop], c[~drop], s[~drop]
+            rounds += 1
+            r, c, s = (np.concatenate(x) for x in zip((r, c, s), added, strict=True))
 
     # 1. Scan ----------------------------------------------------------------------------
 
@@ -595,7 +619,7 @@ class _Programme:
         compatibility of every allowed pair it did not keep (_NEG: none)."""
         step = self.rows_per_block
         starts = list(range(0, self.n, step))
-        threads = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1, 4)
+        threads = _threads()
         if threads <= 1 or self.n * self.m < _THREADS_FROM:
             parts = [self._scan_blocks(starts)]
         else:
@@ -604,6 +628,9 @@ class _Programme:
                 parts = list(pool.map(self._scan_blocks, chunks))
         r, c, s = (np.concatenate([p[i] for p in parts]) for i in range(3))
         bound = np.max([p[3] for p in parts], axis=0)
+        col = _top_per_column(
+            *(np.concatenate([p[4][i] for p in parts]) for i in range(3)), self.col_keep
+        )[:3]
         # Rows came in block order per thread: restore row order, best first within a row.
         span = self.maxc + 1
         if self.n * span * self.m < 1 << 62:  # one sort key: much faster than lexsort
@@ -616,7 +643,11 @@ class _Programme:
         over = rank == _KEEP  # the best pair a row did not keep, where it has too many
         np.maximum.at(bound, r[over], s[over])
         keep = rank < _KEEP
-        return r[keep], c[keep], s[keep], bound
+        r, c, s = (np.concatenate((x[keep], y)) for x, y in zip((r, c, s), col, strict=True))
+        # A pair among a row's best and its buddy's best is kept once.
+        key = r * self.m + c
+        key, first = np.unique(key, return_index=True)
+        return key // self.m, key % self.m, s[first], bound
 
     def _scan_blocks(self, starts: list[int]) -> tuple[np.ndarray, ...]:
         sc = self.scorer
@@ -625,9 +656,30 @@ class _Programme:
         bound = np.full(self.n, _NEG, dtype=np.int64)
         out_r, out_c, out_s = [], [], []
         least = min(_LEAST, m)
+        # Each buddy's best newcomers so far (a pool, pruned to col_keep per buddy when it
+        # grows), and per buddy the score a newcomer must beat to join it.
+        pool: list = []
+        pool_size = 0
+        col = (np.zeros(0, np.int64),) * 3
+        beat = np.full(m, off - 1, dtype=sc.dtype)
         for start in starts:
             rows = np.arange(start, min(start + step, self.n))
             score = sc.block(rows, buf)
+            if self.stored is not None:
+                self.stored[start : start + len(rows)] = score
+                continue
+            if self.col_keep_total:
+                pr, pc = np.divmod(np.flatnonzero(score > beat[None, :]), m)
+                pool.append((pr + start, pc, score[pr, pc].astype(np.int64) - off))
+                pool_size += len(pr)
+            if self.col_keep_total and (pool_size > 2 * self.col_keep_total or start == starts[-1]):
+                parts = [col, *pool]
+                col_r, col_c, col_s, last = _top_per_column(
+                    *(np.concatenate([x[i] for x in parts]) for i in range(3)), self.col_keep
+                )
+                col = (col_r, col_c, col_s)
+                beat = np.maximum(beat, (last + off).astype(sc.dtype))
+                pool, pool_size = [], len(col_r)
             best = score.max(axis=1).astype(np.int64)
             low = np.maximum(best - _DELTA, off)
             rr, cc = np.divmod(np.flatnonzero(score >= low.astype(sc.dtype)[:, None]), m)
@@ -660,61 +712,271 @@ class _Programme:
             np.concatenate(out_c) if out_c else empty,
             np.concatenate(out_s) if out_s else empty,
             bound,
+            col,
         )
+
+    # 1b. With every score stored: first prices and pairs -----------------------------------
+
+    def _profits(self, rows: np.ndarray, prices: np.ndarray, small: bool = False) -> np.ndarray:
+        """Reduced profits (compatibility - price) of ``rows`` against every buddy; a
+        forbidden pair gets ``self.neg`` (``self.small_neg`` with ``small``: prices of at most
+        the greatest compatibility + 1, in the narrowest integers that hold them)."""
+        dtype, neg = (self.small, self.small_neg) if small else (self.wide, self.neg)
+        score = self.stored[rows]
+        profit = score.astype(dtype)
+        profit -= (prices + self.scorer.off).astype(dtype)[None, :]
+        np.putmask(profit, score < self.scorer.off, neg)
+        return profit
+
+    def _by_blocks(self, rows: np.ndarray, work) -> list:
+        """``work(block of rows)`` for consecutive blocks of ``rows``, in threads when there
+        are many pairs (numpy releases the GIL); the results in block order."""
+        step = self.rows_per_block
+        blocks = [rows[start : start + step] for start in range(0, len(rows), step)]
+        threads = _threads()
+        if threads <= 1 or len(rows) * self.m < _THREADS_FROM:
+            return [work(block) for block in blocks]
+        with ThreadPoolExecutor(threads) as pool:
+            return list(pool.map(work, blocks))
+
+    def _auction(self) -> np.ndarray:
+        """Buddy prices from a few rounds of a capacitated auction (Jacobi: every unplaced
+        newcomer bids at once for its best buddy at the current prices, raising its price by
+        its margin over its second best; a full buddy keeps its highest bids). A heuristic
+        for the first prices only: the rounds after it make the result exact whatever it
+        returns."""
+        n, m = self.n, self.m
+        caps = self.caps
+        owner = np.full(n, -1, dtype=np.int64)  # buddy holding each row's bid
+        bid = np.zeros(n, dtype=np.int64)
+        prices = np.zeros(m, dtype=np.int64)
+        active = np.arange(n)
+        for _ in range(_AUCTION_ROUNDS):
+            if len(active) * _AUCTION_UNTIL <= n:
+                break  # the few bids left would hardly move the prices
+
+            def two_best(rows: np.ndarray, prices=prices) -> tuple:
+                profit = self._profits(rows, prices, small=True)
+                j = profit.argmax(axis=1)
+                k = np.arange(len(j))
+                w1 = profit[k, j]
+                profit[k, j] = self.small_neg
+                w2 = profit.max(axis=1) if m > 1 else np.full(len(j), self.small_neg)
+                return j, w1, w2
+
+            parts = self._by_blocks(active, two_best)
+            j, w1, w2 = (np.concatenate([p[i] for p in parts]).astype(np.int64) for i in range(3))
+            # A newcomer with no pair left worth a bid (the prices passed its best) drops out.
+            bidding = w1 >= 0
+            rows, j = active[bidding], j[bidding]
+            w2 = np.maximum(w2[bidding], 0)
+            owner[rows] = j
+            bid[rows] = prices[j] + w1[bidding] - w2 + 1
+            # Each buddy keeps its capacity's worth of the highest bids (lowest row on ties).
+            held = np.flatnonzero(owner >= 0)
+            order = np.lexsort((held, -bid[held], owner[held]))
+            held = held[order]
+            col = owner[held]
+            rank = np.arange(len(held)) - np.searchsorted(col, col, side="left")
+            out = held[rank >= caps[col]]
+            owner[out] = -1
+            full = rank == caps[col] - 1
+            prices[:] = 0
+            prices[col[full]] = bid[held[full]]
+            active = out
+        return prices
+
+    def _certify(self, beta: np.ndarray, v: np.ndarray) -> tuple | None:
+        """With every score stored: LP duals of ``beta`` over all pairs, from its duals over
+        the kept pairs (``v``, the least buddy prices) raised by Bellman-Ford over every pair:
+        v[b] >= max over rows i of s(i, b) - rho_i. None when they settle with every buddy
+        with room at price 0 (``beta`` is then optimal over all pairs); else the pairs that
+        raised a price (row, column, compatibility), to be kept for the next solve."""
+        off = self.scorer.off
+        v = v.copy()
+        matched = np.flatnonzero(beta >= 0)
+        c_beta = np.zeros(self.n, dtype=np.int64)
+        c_beta[matched] = self.stored[matched, beta[matched]].astype(np.int64) - off
+        rho = np.full(self.n, -self.big, dtype=np.int64)
+        rho[matched] = c_beta[matched] - v[beta[matched]]
+        room = np.bincount(beta[matched], minlength=self.m) < self.caps
+        active = np.arange(self.n)
+        raised_r, raised_c = [], []
+
+        def gains(rows: np.ndarray, cols: slice | np.ndarray) -> np.ndarray:
+            score = self.stored[rows][:, cols]
+            gain = score.astype(self.wide)
+            gain -= (off + rho[rows]).astype(self.wide)[:, None]
+            np.putmask(gain, score < off, self.neg)
+            return gain
+
+        for _ in range(_CERTIFY_ROUNDS):
+            parts = self._by_blocks(active, lambda rows: gains(rows, slice(None)).max(axis=0))
+            reach = np.max(parts, axis=0) if parts else np.full(self.m, self.neg, self.wide)
+            up = np.flatnonzero(reach > v)
+            if len(up) == 0:
+                return None
+
+            def raising(rows: np.ndarray, up=up, reach=reach) -> tuple:
+                at_r, at_c = np.nonzero(gains(rows, up) == reach[up][None, :])
+                return rows[at_r], up[at_c]
+
+            # The pairs that raised a price (every row reaching it, ties included).
+            for rows, cols in self._by_blocks(active, raising):
+                raised_r.append(rows)
+                raised_c.append(cols)
+            v[up] = reach[up]
+            if room[up].any():
+                break  # an improving path to a buddy with room
+            moved = np.zeros(self.m, dtype=bool)
+            moved[up] = True
+            active = matched[moved[beta[matched]]]
+            rho[active] = c_beta[active] - v[beta[active]]
+            if (rho[active] < -self.big).any():
+                break  # a newcomer left out would gain more than a matched one keeps (u < 0)
+        r, c = np.concatenate(raised_r), np.concatenate(raised_c)
+        key = np.unique(r * self.m + c)
+        r, c = key // self.m, key % self.m
+        rho = np.full(self.n, -self.big, dtype=np.int64)
+        rho[matched] = c_beta[matched] - v[beta[matched]]
+        return r, c, self.stored[r, c].astype(np.int64) - off, v, rho
+
+    def _most_matched(self) -> np.ndarray:
+        """A matching of the most newcomers possible (the buddy column of each row, -1 for
+        none), whatever its compatibility. Whether a pair is allowed depends only on the two
+        language sets, so this is a small flow between language profiles: newcomer profile
+        -> buddy profile (sharing a language) -> sink (the profile's places), then realised
+        newcomer by newcomer in row order."""
+        sc = self.scorer
+        b_types, b_type = np.unique(sc.b_lang, axis=0, return_inverse=True)
+        b_type = b_type.reshape(-1)
+        n_types = len(sc.n_lang_masks)
+        t_count = np.bincount(sc.n_lang, minlength=n_types)
+        u_places = np.bincount(b_type, weights=self.caps, minlength=len(b_types)).astype(np.int64)
+        t, u = np.nonzero(_popcount_and(sc.n_lang_masks, b_types) > 0)
+        beta = np.full(self.n, -1, dtype=np.int64)
+        if len(t) == 0:
+            return beta
+        flow = SimpleMinCostFlow()
+        source, sink = n_types + len(b_types), n_types + len(b_types) + 1
+        nu = len(b_types)
+        flow.add_arcs_with_capacity_and_unit_cost(
+            np.concatenate((np.full(n_types, source), t, n_types + np.arange(nu))),
+            np.concatenate((np.arange(n_types), n_types + u, np.full(nu, sink))),
+            np.concatenate((t_count, np.full(len(t), self.n), u_places)),
+            np.zeros(n_types + len(t) + nu, dtype=np.int64),
+        )
+        flow.set_node_supply(source, self.n)
+        flow.set_node_supply(sink, -self.n)
+        if flow.solve_max_flow_with_min_cost() != flow.OPTIMAL:
+            raise RuntimeError("buddy matching: the cardinality flow did not solve")
+        amount = flow.flows(np.arange(n_types, n_types + len(t)))
+        # Rows of each newcomer profile and places (one column per place) of each buddy
+        # profile, in order; each arc takes the next ``amount`` of both.
+        rows_of = np.argsort(sc.n_lang, kind="stable")
+        row_start = np.concatenate(([0], np.cumsum(t_count)))
+        places = np.repeat(np.arange(self.m), self.caps)
+        places = places[np.argsort(b_type[places], kind="stable")]
+        place_start = np.concatenate(([0], np.cumsum(u_places)))
+        row_used = np.zeros(n_types, dtype=np.int64)
+        place_used = np.zeros(nu, dtype=np.int64)
+        for ti, ui, f in zip(t.tolist(), u.tolist(), amount.tolist(), strict=True):
+            if f:
+                a, b = row_start[ti] + row_used[ti], place_start[ui] + place_used[ui]
+                beta[rows_of[a : a + f]] = places[b : b + f]
+                row_used[ti] += f
+                place_used[ui] += f
+        return beta
+
+    def _select(self, prices: np.ndarray, also: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Per row the pairs within _SEL_DELTA of its best reduced profit at ``prices`` (at
+        most _SEL_KEEP, the best) and its pair in ``also`` (a column per row, -1: none), and
+        the greatest reduced profit of the pairs left out."""
+        take = min(_SEL_KEEP, self.m)
+
+        def pick(rows: np.ndarray) -> tuple:
+            profit = self._profits(rows, prices, small=True)
+            best = profit.max(axis=1)
+            keep = profit >= (best - _SEL_DELTA)[:, None]
+            keep[best <= self.small_neg + _SEL_DELTA] = False  # no allowed pair
+            flat = np.flatnonzero(keep)
+            rr, cc = np.divmod(flat, self.m)
+            below = (best[rr] - profit.ravel()[flat]).astype(np.int64)  # 0 .. _SEL_DELTA
+            np.putmask(profit, keep, self.small_neg)
+            limit = profit.max(axis=1).astype(np.int64)
+            # At most ``take`` per row: the most profitable, then the lowest columns. A row
+            # keeps its levels (points below its best) before ``cut`` whole, and at ``cut``
+            # the first pairs it still has room for; those left over count in its limit.
+            levels = _SEL_DELTA + 1
+            hist = np.bincount(rr * levels + below, minlength=len(rows) * levels)
+            reach = np.cumsum(hist.reshape(len(rows), levels), axis=1) >= take
+            cut = np.where(reach.any(axis=1), reach.argmax(axis=1), levels)
+            room = take - np.where(
+                cut > 0,
+                np.cumsum(hist.reshape(len(rows), levels), axis=1)[
+                    np.arange(len(rows)), np.maximum(cut - 1, 0)
+                ],
+                0,
+            )
+            at_cut = np.flatnonzero(below == cut[rr])
+            rank = np.arange(len(at_cut)) - np.searchsorted(rr[at_cut], rr[at_cut])
+            inside = below < cut[rr]
+            inside[at_cut[rank < room[rr[at_cut]]]] = True
+            over = np.flatnonzero(~inside)
+            # Each row's first pair over is its best (row-major, levels ascending at worst
+            # equal): the greatest of their profits is best - least level.
+            if len(over):
+                worst = np.full(len(rows), levels, dtype=np.int64)
+                np.minimum.at(worst, rr[over], below[over])
+                out = worst < levels
+                limit[out] = np.maximum(limit[out], best[out].astype(np.int64) - worst[out])
+            rr, cc = rr[inside], cc[inside]
+            extra = also[rows]
+            has = np.flatnonzero((extra >= 0) & ~keep[np.arange(len(rows)), extra])
+            return rows[np.concatenate((rr, has))], np.concatenate((cc, extra[has])), limit
+
+        parts = self._by_blocks(np.arange(self.n), pick)
+        r, c, limit = (np.concatenate([p[i] for p in parts]) for i in range(3))
+        limit[limit <= self.small_neg] = _NEG
+        key = r * self.m + c
+        order = np.argsort(key)
+        r, c = r[order], c[order]
+        s = self.stored[r, c].astype(np.int64) - self.scorer.off
+        return r, c, s, limit
 
     # 2. Solve the kept pairs ---------------------------------------------------------------
 
-    def _solve_kept(self, r: np.ndarray, c: np.ndarray, s: np.ndarray, caps: np.ndarray):
-        beta = np.full(self.n, -1, dtype=np.int64)
+    def _solve_kept(self, r: np.ndarray, c: np.ndarray, s: np.ndarray) -> np.ndarray:
+        """An optimum over the kept pairs: a maximum flow source -> newcomer -> buddy -> sink
+        (newcomers 1, buddies their capacity), of least cost (top - compatibility) among the
+        maximum flows. OR-Tools' cost-scaling solver, in C++."""
+        n, m = self.n, self.m
+        beta = np.full(n, -1, dtype=np.int64)
         if len(r) == 0:
             return beta
-        order = np.lexsort((c, r))
-        r, c, s = r[order], c[order], s[order]
-        if ((r[1:] == r[:-1]) & (c[1:] == c[:-1])).any():  # the graph would add them up
-            raise RuntimeError("buddy matching: a pair was kept twice")
-        rows, r_loc = np.unique(r, return_inverse=True)
-        cols, c_loc = np.unique(c, return_inverse=True)
-        n_rows = len(rows)
-        slots = np.minimum(caps[cols], np.bincount(c_loc, minlength=len(cols)))
-        if not slots.all():  # buddies filled by rows outside a repaired region
-            ok = slots[c_loc] > 0
-            return self._solve_kept(r[ok], c[ok], s[ok], caps)
-        slot_start = np.concatenate(([0], np.cumsum(slots)))
-        n_slots = int(slot_start[-1])
-        per_edge = slots[c_loc]
-        e_row = np.repeat(r_loc, per_edge)
-        e_col = np.repeat(slot_start[c_loc], per_edge) + _ragged_arange(per_edge)
-        top = self.maxc + 1  # a pair costs top - compatibility, from 1 to top
-        e_cost = np.repeat(top - s, per_edge).astype(np.float64)
-        graph = csr_matrix((e_cost, (e_row, e_col)), shape=(n_rows, n_slots))
-        # Every maximum matching matches every row but those that some maximum matching
-        # leaves alone: only these get an "unmatched" column, dearer than any compatibility.
-        alone = np.flatnonzero(_may_stay_alone(graph))
-        if len(alone):
-            miss = float(top + self.maxc * self.n + 1)
-            graph = csr_matrix(
-                (
-                    np.concatenate((e_cost, np.full(len(alone), miss))),
-                    (
-                        np.concatenate((e_row, alone)),
-                        np.concatenate((e_col, n_slots + np.arange(len(alone)))),
-                    ),
-                ),
-                shape=(n_rows, n_slots + len(alone)),
-            )
-        row_ind, col_ind = min_weight_full_bipartite_matching(graph)
-        slot_owner = np.repeat(cols, slots)
-        real = col_ind < n_slots
-        beta[rows[row_ind[real]]] = slot_owner[col_ind[real]]
+        flow = SimpleMinCostFlow()
+        source, sink = n + m, n + m + 1
+        flow.add_arcs_with_capacity_and_unit_cost(
+            np.concatenate((r, np.arange(n, n + m), np.full(n, source))),
+            np.concatenate((c + n, np.full(m, sink), np.arange(n))),
+            np.concatenate((np.ones(len(r), np.int64), self.caps, np.ones(n, np.int64))),
+            np.concatenate((self.maxc + 1 - s, np.zeros(n + m, np.int64))),
+        )
+        flow.set_node_supply(source, n)
+        flow.set_node_supply(sink, -n)
+        status = flow.solve_max_flow_with_min_cost()
+        if status != flow.OPTIMAL:
+            raise RuntimeError(f"buddy matching: the flow solver stopped with status {status}")
+        used = flow.flows(np.arange(len(r))) > 0
+        beta[r[used]] = c[used]
         return beta
 
     # 3. Certificate -------------------------------------------------------------------------
 
-    def _duals(self, r, c, s, beta, rounds: int | None) -> tuple[np.ndarray, np.ndarray] | None:
-        """Buddy prices v (the least LP dual) and, per row, rho = u - BIG: a pair the row did
-        not keep can improve the matching only if its compatibility exceeds rho + v. None
-        when ``beta`` is not optimal over the kept pairs (or, with ``rounds``, when the
-        prices do not settle within that many rounds)."""
+    def _duals(self, r, c, s, beta) -> tuple[np.ndarray, np.ndarray]:
+        """LP duals of ``beta``, optimal over the kept pairs: buddy prices v (the least dual)
+        and, per row, rho = u - BIG. A pair the row did not keep can improve the matching
+        only if its compatibility exceeds rho + v (its reduced profit s - v > rho)."""
         v = np.zeros(self.m, dtype=np.int64)
         b_r = beta[r]
         lonely = b_r < 0
@@ -722,93 +984,131 @@ class _Programme:
         c_beta = np.zeros(self.n, dtype=np.int64)
         mine = c == b_r
         c_beta[r[mine]] = s[mine]
-        # v[b] >= v[beta(i)] + s(i, b) - s(i, beta(i)): longest paths, Bellman-Ford style;
-        # they settle only if no cycle of moves gains, i.e. when beta is optimal.
+        # v[b] >= v[beta(i)] + s(i, b) - s(i, beta(i)): longest paths, Bellman-Ford from the
+        # buddies whose price just rose; they settle only if no cycle of moves gains, i.e.
+        # when beta is optimal.
         move = ~lonely & ~mine
         src, dst, gain = b_r[move], c[move], s[move] - c_beta[r[move]]
-        order = np.argsort(dst, kind="stable")
+        order = np.argsort(src, kind="stable")
         src, dst, gain = src[order], dst[order], gain[order]
-        if len(dst):
-            heads = np.flatnonzero(np.concatenate(([True], dst[1:] != dst[:-1])))
-            targets = dst[heads]
-            for _ in range(self.m + 2 if rounds is None else rounds):
-                best = np.maximum.reduceat(v[src] + gain, heads)
-                up = best > v[targets]
-                if not up.any():
-                    break
-                v[targets[up]] = best[up]
-            else:
-                return None
+        starts = np.searchsorted(src, np.arange(self.m + 1))
+        active = np.arange(self.m)
+        for _ in range(self.m + 2):
+            count = starts[active + 1] - starts[active]
+            arcs = np.repeat(starts[active], count) + _ragged_arange(count)
+            reach = v[src[arcs]] + gain[arcs]
+            up = reach > v[dst[arcs]]
+            if not up.any():
+                break
+            np.maximum.at(v, dst[arcs[up]], reach[up])
+            active = np.unique(dst[arcs[up]])
+        else:
+            raise RuntimeError("buddy matching: the solver's matching is not optimal")
         load = np.bincount(beta[beta >= 0], minlength=self.m)
         rho = np.full(self.n, -self.big, dtype=np.int64)
         matched = beta >= 0
         rho[matched] = c_beta[matched] - v[beta[matched]]
         # Complementary slackness: a buddy with room is free, and u >= 0.
         if (v[load < self.caps] != 0).any() or (rho < -self.big).any():
-            return None
+            raise RuntimeError("buddy matching: the solver's matching is not optimal")
         return v, rho
 
-    def _improving(self, rows, r, c, v, rho) -> tuple:
-        """Scan ``rows`` exactly. Returns their pairs that could improve the matching (at
-        most _ADD per row, best first); other pairs that keep a row's bound above its rho
-        (at most _ADD per row, best first: adding them changes no optimum, and spares the
-        row this scan next round); and each row's new bound on the pairs still left out."""
-        sc = self.scorer
-        off = sc.off
+    def _price(self, rows, r, c, v, rho) -> tuple[tuple, np.ndarray]:
+        """Scan ``rows`` exactly at prices ``v``. Returns their pairs not kept yet whose reduced
+        profit s - v exceeds the row's ``rho`` (at most _ADD per row, the most profitable), and
+        each row's greatest reduced profit over the pairs still left out (_NEG: none)."""
+        order = np.argsort(r, kind="stable")
+        kept = (np.searchsorted(r[order], np.arange(self.n + 1)), c[order])
         step = self.rows_per_block
+        starts = list(range(0, len(rows), step))
+        threads = _threads()
+        if threads <= 1 or len(rows) * self.m < _THREADS_FROM:
+            parts = [self._price_blocks(starts, rows, kept, v, rho)]
+        else:
+            chunks = [starts[i::threads] for i in range(threads)]
+            with ThreadPoolExecutor(threads) as pool:
+                parts = list(
+                    pool.map(lambda ch: self._price_blocks(ch, rows, kept, v, rho), chunks)
+                )
+        added = tuple(np.concatenate([p[i] for p in parts]) for i in range(3))
+        bound = np.full(len(rows), _NEG, dtype=np.int64)
+        for part in parts:
+            bound[part[3]] = part[4]
+        return added, bound
+
+    def _price_blocks(self, starts, rows, kept, v, rho) -> tuple[np.ndarray, ...]:
+        sc = self.scorer
+        step, m = self.rows_per_block, self.m
+        indptr, kept_c = kept
         buf = sc.buffers(step)
-        kept_of = np.zeros(self.n, dtype=bool)
-        kept_of[rows] = True
-        sel = kept_of[r]
-        kr, kc = r[sel], c[sel]
-        better, quiet, bounds = [], [], []
-        for start in range(0, len(rows), step):
+        out_r, out_c, out_s, out_pos, out_bound = [], [], [], [], []
+        for start in starts:
             block = rows[start : start + step]
-            score = sc.block(block, buf).astype(np.int64) - off
-            pos = np.searchsorted(block, kr)
-            inside = (pos < len(block)) & (block[np.minimum(pos, len(block) - 1)] == kr)
-            score[pos[inside], kc[inside]] = _NEG  # already kept
-            score[score < 0] = _NEG  # not allowed
-            row_rho = rho[start : start + step, None]
-            for out, price in ((better, v[None, :]), (quiet, 0)):
-                key = score - price  # the second time, of the pairs the first did not take
-                br, bc = np.divmod(np.flatnonzero(key > row_rho), self.m)
-                order = np.lexsort((bc, -key[br, bc], br))
-                br, bc = br[order], bc[order]
-                first = np.arange(len(br)) - np.searchsorted(br, br) < _ADD
-                br, bc = br[first], bc[first]
-                out.append((block[br], bc, score[br, bc]))
-                score[br, bc] = _NEG
-            bounds.append(score.max(axis=1, initial=_NEG))
+            k = len(block)
+            if self.stored is None:
+                score = sc.block(block, buf).astype(np.int64) - sc.off
+                profit = score - v[None, :]
+                profit[score < 0] = _NEG  # not allowed
+                neg = _NEG
+            else:
+                profit = self._profits(block, v)  # 32 bits: half the memory traffic
+                neg = self.neg
+            count = indptr[block + 1] - indptr[block]
+            at = np.repeat(indptr[block], count) + _ragged_arange(count)
+            profit[np.repeat(np.arange(k), count), kept_c[at]] = neg  # kept already
+            row_rho = rho[start : start + step]
+            # Improving pairs, and those a little short of it (prices move from round to
+            # round): all of a row's when they are few, else its _ADD most profitable.
+            improving = profit.max(axis=1) > row_rho
+            near = profit > (row_rho - _MARGIN).astype(profit.dtype)[:, None]
+            rr, cc = np.divmod(np.flatnonzero(near), m)
+            mine = improving[rr]
+            rr, cc = rr[mine], cc[mine]
+            many = np.bincount(rr, minlength=k) > _ADD
+            few = ~many[rr]
+            rr, cc = rr[few], cc[few]
+            crowded = np.flatnonzero(many)
+            if len(crowded):
+                cols = np.argpartition(-profit[crowded], _ADD - 1, axis=1)[:, :_ADD]
+                rr = np.concatenate((rr, np.repeat(crowded, cols.shape[1])))
+                cc = np.concatenate((cc, cols.ravel()))
+            if len(rr):
+                gain = profit[rr, cc]
+                out_r.append(block[rr])
+                out_c.append(cc)
+                out_s.append(gain.astype(np.int64) + v[cc])
+                profit[rr, cc] = neg
+            best = profit.max(axis=1).astype(np.int64)
+            best[best <= neg] = _NEG
+            out_pos.append(np.arange(start, start + k))
+            out_bound.append(best)
+        empty = np.zeros(0, dtype=np.int64)
         return (
-            tuple(np.concatenate(x).astype(np.int64) for x in zip(*better, strict=True)),
-            tuple(np.concatenate(x).astype(np.int64) for x in zip(*quiet, strict=True)),
-            np.concatenate(bounds),
+            np.concatenate(out_r) if out_r else empty,
+            np.concatenate(out_c) if out_c else empty,
+            np.concatenate(out_s) if out_s else empty,
+            np.concatenate(out_pos) if out_pos else empty,
+            np.concatenate(out_bound) if out_bound else empty,
         )
 
 
-def _within(graph: csr_matrix, sources: np.ndarray, limit: float) -> np.ndarray:
-    """Distance from the nearest source along arcs, inf beyond ``limit``."""
-    return dijkstra(graph, indices=sources, limit=limit, min_only=True)
+def _top_per_column(r, c, s, keep) -> tuple[np.ndarray, ...]:
+    """Of pairs (row, column, score), each column's ``keep[column]`` best (highest score, then
+    lowest row), and per column the score a new pair must beat to be among them (-1 while
+    the column has fewer)."""
+    order = np.lexsort((r, -s, c))
+    r, c, s = r[order], c[order], s[order]
+    rank = np.arange(len(c)) - np.searchsorted(c, c, side="left")
+    keep_it = rank < keep[c]
+    last = np.full(len(keep), -1, dtype=np.int64)
+    full = rank == keep[c] - 1
+    last[c[full]] = s[full]
+    return r[keep_it], c[keep_it], s[keep_it], last
 
 
-def _may_stay_alone(graph: csr_matrix) -> np.ndarray:
-    """Rows that some maximum matching of the bipartite graph leaves unmatched: those
-    reachable by an alternating path from a row that one maximum matching leaves alone."""
-    col_of = maximum_bipartite_matching(graph, perm_type="column")
-    row_of = np.full(graph.shape[1], -1, dtype=np.int64)
-    row_of[col_of[col_of >= 0]] = np.flatnonzero(col_of >= 0)
-    reached = col_of < 0
-    frontier = np.flatnonzero(reached)
-    indptr, indices = graph.indptr, graph.indices
-    while len(frontier):
-        first, count = indptr[frontier], indptr[frontier + 1] - indptr[frontier]
-        cols = indices[np.repeat(first, count) + _ragged_arange(count)]
-        rows = np.unique(row_of[cols])
-        rows = rows[rows >= 0]
-        frontier = rows[~reached[rows]]
-        reached[frontier] = True
-    return reached
+def _threads() -> int:
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    return min(cores, 4)
 
 
 def _ragged_arange(counts: np.ndarray) -> np.ndarray:

@@ -228,21 +228,116 @@ def test_optimal_through_the_certificate_loop(instance):
     assert (result.matched, result.total) == reference(newcomers, buddies)
 
 
+def crowded_cohort(rnd, n, ratio, max_capacity, english):
+    """n newcomers and buddies with ratio x n places, nearly all sharing a language when
+    ``english``, and crowding on the same few faculties and interests: the best buddies of
+    most newcomers are taken, so the optimum lies deep in their rankings."""
+    langs = [["en"], ["en", "de"], ["de"], ["fr"]]
+    weights = [0.6, 0.25, 0.1, 0.05] if english else [0.25, 0.25, 0.25, 0.25]
+
+    def skewed(rate, top):  # 0 most often, then 1, ... (hypothesis' random may give inf)
+        return int(min(rnd.expovariate(rate), top))
+
+    def person():
+        return (
+            rnd.choices(langs, weights)[0],
+            skewed(1.0, 5),
+            {skewed(0.7, 9) for _ in range(rnd.randint(1, 4))},
+        )
+
+    newcomers = [Newcomer(i, *person(), rnd.randint(0, 40)) for i in range(n)]
+    buddies, places = [], 0
+    while places < round(ratio * n):
+        capacity = min(rnd.randint(1, max_capacity), round(ratio * n) - places)
+        start = rnd.randint(0, 40)
+        buddies.append(Buddy(1000 + len(buddies), capacity, *person(), start, start + 9))
+        places += capacity
+    return newcomers, buddies
+
+
+@st.composite
+def crowded_cohorts(draw):
+    """30-60 newcomers, places from 0.8 to 2 times as many, capacities up to 1-5."""
+    return crowded_cohort(
+        draw(st.randoms(use_true_random=False)),
+        draw(st.integers(30, 60)),
+        draw(st.sampled_from([0.8, 1.0, 1.05, 1.1, 1.5, 2.0])),
+        draw(st.integers(1, 5)),
+        draw(st.booleans()),
+    )
+
+
+@pytest.mark.parametrize("ratio", [0.8, 1.05, 1.1, 1.5])
+@pytest.mark.parametrize("english", [True, False])
+def test_optimal_on_larger_crowded_cohorts(ratio, english):
+    """A few hundred newcomers: kept pairs are dropped and priced back in over rounds."""
+    newcomers, buddies = crowded_cohort(random.Random(7), 300, ratio, 3, english)
+    result = match(newcomers, buddies)
+    check_feasible(result, newcomers, buddies)
+    assert (result.matched, result.total) == reference(newcomers, buddies)
+
+
 @FAST
-@given(instances(max_newcomers=18, max_buddies=8, max_capacity=2))
-def test_a_repair_that_falls_short_is_caught_by_the_certificate(instance):
-    """A repair that changes nothing leaves an assignment the certificate rejects whenever the
-    added pairs improve it: everything is then solved again."""
+@given(crowded_cohorts())
+def test_optimal_when_capacity_is_tight_and_candidates_are_few(instance):
+    """Few candidates per newcomer, every improving pair found one at a time, and kept pairs
+    dropped as soon as they fall behind: many rounds of pricing, each checked in full."""
     newcomers, buddies = instance
-    saved = matching._DELTA, matching._KEEP, matching._LEAST, matching._Programme._repair
-    matching._DELTA, matching._KEEP, matching._LEAST = 0, 1, 1
-    matching._Programme._repair = lambda self, r, c, s, beta, v, rho, added: (beta, False)
+    names = ("_DELTA", "_KEEP", "_LEAST", "_ADD", "_MARGIN", "_DROP_SLACK")
+    saved = [getattr(matching, name) for name in names]
+    for name, value in zip(names, (0, 2, 1, 1, 0, 0), strict=True):
+        setattr(matching, name, value)
     try:
         result = match(newcomers, buddies)
     finally:
-        (matching._DELTA, matching._KEEP, matching._LEAST, matching._Programme._repair) = saved
+        for name, value in zip(names, saved, strict=True):
+            setattr(matching, name, value)
     check_feasible(result, newcomers, buddies)
     assert (result.matched, result.total) == reference(newcomers, buddies)
+
+
+@FAST
+@given(crowded_cohorts())
+def test_optimal_on_crowded_cohorts(instance):
+    newcomers, buddies = instance
+    result = match(newcomers, buddies)
+    check_feasible(result, newcomers, buddies)
+    assert (result.matched, result.total) == reference(newcomers, buddies)
+
+
+@FAST
+@given(crowded_cohorts(), st.booleans())
+def test_optimal_when_the_scores_are_not_stored(instance, few):
+    """Cohorts too large to store every pair's score are scanned again at each pricing,
+    with the buddies' best newcomers kept as well; the same optimum."""
+    newcomers, buddies = instance
+    names = ("_STORE_BYTES", "_KEEP", "_LEAST", "_COL_TIMES", "_COL_EXTRA")
+    saved = [getattr(matching, name) for name in names]
+    for name, value in zip(names, (0, 2, 1, 1, 0) if few else (0,), strict=False):
+        setattr(matching, name, value)
+    try:
+        result = match(newcomers, buddies)
+    finally:
+        for name, value in zip(names, saved, strict=True):
+            setattr(matching, name, value)
+    check_feasible(result, newcomers, buddies)
+    assert (result.matched, result.total) == reference(newcomers, buddies)
+
+
+@FAST
+@given(crowded_cohorts())
+def test_optimal_whatever_the_first_prices(instance):
+    """No auction (all prices 0) or a long one: only the number of rounds changes."""
+    newcomers, buddies = instance
+    for rounds in (0, 200):
+        saved = matching._AUCTION_ROUNDS
+        matching._AUCTION_ROUNDS = rounds
+        try:
+            result = match(newcomers, buddies)
+        finally:
+            matching._AUCTION_ROUNDS = saved
+        check_feasible(result, newcomers, buddies)
+        assert (result.matched, result.total) == reference(newcomers, buddies)
 
 
 @FAST
