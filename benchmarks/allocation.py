@@ -13,6 +13,7 @@ Run: ``.venv/bin/python benchmarks/allocation.py [--quick]``. Needs the "bench" 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import resource
 import statistics
@@ -47,6 +48,9 @@ def main() -> None:
     print()
     time_the_command(generate(big, big * 11 // 100), runs)
     print()
+    if importlib.util.find_spec("matching") is None:
+        print("Comparison with the matching package skipped: pip install -e '.[bench]' first.")
+        return
     compare_with_matching(generate(small, small * 11 // 100, seed=7))
 
 
