@@ -15,6 +15,23 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The whole demo consortium, loaded once for the test module that asks for it inside a
+    transaction rolled back at its end; each test runs in its own savepoint within it (the
+    ``db`` fixture). Loading takes seconds, so a module loads it once, not every test."""
+    from django.db import transaction
+
+    from intercampus.network.demo.loader import load_demo
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        with pytest.MonkeyPatch.context() as env:
+            env.delenv("INTERCAMPUS_DEMO_PASSWORD", raising=False)
+            load_demo()
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
 def world(db) -> World:
     return build_world()

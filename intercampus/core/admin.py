@@ -64,24 +64,6 @@ def audit_scope_of(obj) -> dict:
     return scope
 
 
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["created", "actor", "action", "object_repr", "institution", "consortium"]
-    list_filter = ["action", "institution"]
-    search_fields = ["action", "object_repr", "actor__email"]
-    date_hierarchy = "created"
-
-    # The audit log is evidence: nobody edits or deletes it, operators included.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 class ReadOnlyModelAdmin(admin.ModelAdmin):
     """Operators look at workflow records here; they change only through their services
     (which lock, notify and audit), so the admin shows them without add, change or delete."""
@@ -94,6 +76,17 @@ class ReadOnlyModelAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyModelAdmin):
+    list_display = ["created", "actor", "action", "object_repr", "institution", "consortium"]
+    list_filter = ["action", "institution"]
+    search_fields = ["action", "object_repr", "actor__email"]
+    date_hierarchy = "created"
+
+    # The audit log is evidence: nobody edits or deletes it, operators included
+    # (ReadOnlyModelAdmin).
 
 
 class ReadOnlyInline(admin.TabularInline):

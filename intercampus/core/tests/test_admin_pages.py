@@ -9,30 +9,17 @@ from __future__ import annotations
 
 import pytest
 from django.contrib import admin
-from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from intercampus.accounts.models import User
-from intercampus.network.demo.loader import load_demo
 
 REGISTERED = sorted(
     admin.site._registry.items(),
     key=lambda item: item[0]._meta.label,  # noqa: SLF001
 )
 IDS = [model._meta.label for model, _ in REGISTERED]
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo, loaded once for this module and rolled back at the end."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        with pytest.MonkeyPatch.context() as env:
-            env.delenv("INTERCAMPUS_DEMO_PASSWORD", raising=False)
-            load_demo()
-        yield
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import zoneinfo
 
 import pytest
 from django.apps import apps
-from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django_scopes import scopes_disabled
@@ -38,18 +37,6 @@ from intercampus.network.demo.personas import DEFAULT_PASSWORD
 
 TPU_CALL = "Exchange semester 2027/2028 – autumn"
 KTH_CALL = "Exchange 2027/2028"
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The whole demo, loaded once for this module inside a transaction that is rolled back
-    at the end; each test runs in its own savepoint within it (the ``db`` fixture)."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        with pytest.MonkeyPatch.context() as env:
-            env.delenv("INTERCAMPUS_DEMO_PASSWORD", raising=False)
-            load_demo()
-        yield
-        transaction.set_rollback(True)
 
 
 @pytest.fixture(autouse=True)

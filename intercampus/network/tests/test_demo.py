@@ -6,7 +6,6 @@ import io
 import pytest
 from django.apps import apps
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Q
 from django.test import Client
 from django.urls import reverse
@@ -21,18 +20,6 @@ from intercampus.network.demo.personas import DEFAULT_PASSWORD, OTHER_LOGINS, PE
 from intercampus.network.models import Action, Consortium, Project, WorkGroup
 from intercampus.network.selectors import consortium_totals, members_and_partners
 from intercampus.onboarding.models import BuddyMatch, BuddyProgramme, NewcomerProfile
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo, loaded once for this module inside a transaction that is rolled back at the
-    end; each test runs in its own savepoint within it (the ``db`` fixture)."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        with pytest.MonkeyPatch.context() as env:
-            env.delenv("INTERCAMPUS_DEMO_PASSWORD", raising=False)
-            load_demo()
-        yield
-        transaction.set_rollback(True)
 
 
 @pytest.fixture(autouse=True)

@@ -2,7 +2,6 @@
 
 import pytest
 from django.apps import apps
-from django.db import transaction
 from django_scopes import scope, scopes_disabled
 
 from intercampus.institutions.models import Institution
@@ -27,18 +26,6 @@ from intercampus.onboarding.selectors.journeys import CohortFilters, cohort_summ
 from intercampus.onboarding.services.journeys import host_today
 
 SCORE_PARTS = {"languages", "faculty", "interests", "availability", "total"}
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The whole demo, loaded once for this module inside a transaction that is rolled back
-    at the end; each test runs in its own savepoint within it (the ``db`` fixture)."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        with pytest.MonkeyPatch.context() as env:
-            env.delenv("INTERCAMPUS_DEMO_PASSWORD", raising=False)
-            load_demo()
-        yield
-        transaction.set_rollback(True)
 
 
 @pytest.fixture(autouse=True)
