@@ -64,9 +64,8 @@ def audit_scope_of(obj) -> dict:
     return scope
 
 
-class ReadOnlyModelAdmin(admin.ModelAdmin):
-    """Operators look at workflow records here; they change only through their services
-    (which lock, notify and audit), so the admin shows them without add, change or delete."""
+class ReadOnly:
+    """No add, change or delete in the admin, for model admins and inlines alike."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -76,6 +75,11 @@ class ReadOnlyModelAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyModelAdmin(ReadOnly, admin.ModelAdmin):
+    """Operators look at workflow records here; they change only through their services
+    (which lock, notify and audit), so the admin shows them without add, change or delete."""
 
 
 @admin.register(AuditEntry)
@@ -89,7 +93,7 @@ class AuditEntryAdmin(ReadOnlyModelAdmin):
     # (ReadOnlyModelAdmin).
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(ReadOnly, admin.TabularInline):
     """An inline shown, never edited, for the reason :class:`ReadOnlyModelAdmin` gives."""
 
     extra = 0
@@ -98,12 +102,3 @@ class ReadOnlyInline(admin.TabularInline):
     # Shown fields may include non-editable ones (timestamps), which a form cannot hold.
     def get_readonly_fields(self, request, obj=None):
         return list(self.fields or ())
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
