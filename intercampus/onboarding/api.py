@@ -22,6 +22,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from intercampus.core.api_auth import AUTH, acting_at
 from intercampus.core.api_errors import MAX_OFFSET, InputSchema, IsoDate
+from intercampus.onboarding import clock
 from intercampus.onboarding.api_buddies import router as buddies_router
 from intercampus.onboarding.choices import (
     JourneySource,
@@ -260,7 +261,7 @@ def _act(actor: Any, state: JourneyStepState, action: str) -> JourneyStepState:
 
 
 def _late(state: JourneyStepState) -> bool:
-    today = services.host_today(state.journey.institution)
+    today = clock.host_today(state.journey.institution)
     return state.status == StepStatus.TODO and state.due_date < today
 
 

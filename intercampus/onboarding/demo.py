@@ -56,6 +56,7 @@ from intercampus.onboarding.choices import (
     StepStatus,
     TargetGroup,
 )
+from intercampus.onboarding.clock import host_today
 from intercampus.onboarding.models import (
     BuddyMatch,
     BuddyProfile,
@@ -70,7 +71,6 @@ from intercampus.onboarding.services import buddies as buddy_services
 from intercampus.onboarding.services import journeys as journey_services
 from intercampus.onboarding.services import newcomers as newcomer_services
 from intercampus.onboarding.services import templates as template_services
-from intercampus.onboarding.services.journeys import host_today
 
 TPU, KTH, POLITO = "tpu.ru", "kth.se", "polito.it"
 OFFICERS = {TPU: "iro@tpu.demo", KTH: "iro@kth.demo"}

@@ -40,9 +40,9 @@ from intercampus.mobility.models import Nomination
 from intercampus.mobility.services import nominations as nomination_services
 from intercampus.mobility.tests import test_nominations_factories as mobility
 from intercampus.onboarding import workdays
+from intercampus.onboarding.clock import host_today
 from intercampus.onboarding.models import BuddyMatch, BuddyProgramme, Journey
 from intercampus.onboarding.services import buddies as buddy_services
-from intercampus.onboarding.services.journeys import host_today
 from intercampus.onboarding.tests.journeys_factories import MIGRATION_STEP, make_template
 
 pytestmark = pytest.mark.browser

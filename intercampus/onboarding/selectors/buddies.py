@@ -27,6 +27,7 @@ from intercampus.accounts.choices import RoleKind
 from intercampus.accounts.models import Role
 from intercampus.institutions.models import Institution
 from intercampus.onboarding.choices import JourneySource
+from intercampus.onboarding.clock import host_today
 from intercampus.onboarding.models import (
     BuddyMatch,
     BuddyProfile,
@@ -41,7 +42,6 @@ from intercampus.onboarding.models.buddies import (
     LIVE_STATUSES,
     MatchStatus,
 )
-from intercampus.onboarding.services.journeys import host_today
 
 BUDDY_ROLES = (RoleKind.STUDENT, RoleKind.BUDDY)
 

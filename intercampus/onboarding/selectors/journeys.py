@@ -25,8 +25,8 @@ from intercampus.onboarding.choices import (
     StepStatus,
     TargetGroup,
 )
+from intercampus.onboarding.clock import host_today
 from intercampus.onboarding.models import Journey, JourneyStep, JourneyStepState, JourneyTemplate
-from intercampus.onboarding.services.journeys import host_today
 
 FINISHED = (StepStatus.DONE, StepStatus.SKIPPED)
 

@@ -41,6 +41,7 @@ from intercampus.core.notices import notify_person
 from intercampus.core.services import ServiceError, audited_create, audited_update
 from intercampus.institutions.models import Institution, OrganisationalUnit
 from intercampus.onboarding import matching
+from intercampus.onboarding.clock import host_today
 from intercampus.onboarding.models import (
     BuddyMatch,
     BuddyProfile,
@@ -60,7 +61,6 @@ from intercampus.onboarding.models.buddies import (
     MatchStatus,
 )
 from intercampus.onboarding.selectors import buddies as selectors
-from intercampus.onboarding.services.journeys import host_today
 
 logger = logging.getLogger(__name__)
 

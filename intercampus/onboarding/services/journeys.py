@@ -13,13 +13,12 @@ from __future__ import annotations
 import datetime
 import logging
 import re
-import zoneinfo
 from typing import IO, Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.utils import formats, timezone, translation
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
 
@@ -29,7 +28,7 @@ from intercampus.core.permissions import has_permission
 from intercampus.core.services import ServiceError
 from intercampus.institutions.models import Institution
 from intercampus.lib import academic_terms
-from intercampus.onboarding import workdays
+from intercampus.onboarding import clock, workdays
 from intercampus.onboarding.choices import (
     JourneySource,
     OffsetKind,
@@ -50,21 +49,7 @@ UPLOAD_TYPES = {
 }
 
 
-# --- Time -----------------------------------------------------------------------------------
-
-
-def current_time() -> datetime.datetime:
-    """The clock (one seam, so that tests can set it)."""
-    return timezone.now()
-
-
-def host_today(host: Institution, now: datetime.datetime | None = None) -> datetime.date:
-    """Today's date where the host is."""
-    try:
-        zone = zoneinfo.ZoneInfo(host.timezone or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = zoneinfo.ZoneInfo("UTC")
-    return (now or current_time()).astimezone(zone).date()
+# --- Dates (the clock itself is ``onboarding.clock``) ---------------------------------------
 
 
 def due_date_for(step: JourneyStep, anchor: datetime.date, country: str) -> datetime.date:
@@ -177,7 +162,7 @@ def journey_start(
             anchor_date=anchor_date,
             source=source,
             reference=reference,
-            started_on=host_today(host),
+            started_on=clock.host_today(host),
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
         try:
@@ -369,7 +354,7 @@ def step_mark_done(
             return state
         if state.status != StepStatus.DONE:
             state.status = StepStatus.DONE
-            state.done_at = current_time()
+            state.done_at = clock.current_time()
             state.done_by = actor
         state.save()
         _audit_state(actor, "onboarding.journey_step.done", state, before)
@@ -388,7 +373,7 @@ def step_skip(*, actor: Any, state: JourneyStepState) -> JourneyStepState:
             return state
         before = _state_snapshot(state)
         state.status = StepStatus.SKIPPED
-        state.done_at = current_time()
+        state.done_at = clock.current_time()
         state.done_by = actor
         state.save()
         _audit_state(actor, "onboarding.journey_step.skipped", state, before)

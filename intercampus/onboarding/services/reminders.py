@@ -32,9 +32,9 @@ from django_scopes import scope, scopes_disabled
 from intercampus.core.audit import audit_log
 from intercampus.core.notices import notify_person
 from intercampus.institutions.models import Institution
+from intercampus.onboarding import clock
 from intercampus.onboarding.choices import StepOwner, StepStatus
 from intercampus.onboarding.models import Journey, JourneyStepState
-from intercampus.onboarding.services import journeys as journey_services
 
 logger = logging.getLogger(__name__)
 
@@ -123,7 +123,7 @@ def _claim(state_pk: int, field_name: str, now: datetime.datetime) -> bool:
 
 def _host_reminders(host: Institution, now: datetime.datetime, days_before: int) -> ReminderRun:
     run = ReminderRun()
-    today = journey_services.host_today(host, now)
+    today = clock.host_today(host, now)
     mine = JourneyStepState.objects.filter(
         journey__institution=host, status=StepStatus.TODO, step__owner_role=StepOwner.STUDENT
     )
@@ -164,7 +164,7 @@ def reminders_send(
     Runs across hosts (a background task has no request scope); each host's part runs in its
     own scope with its own "today".
     """
-    now = now or journey_services.current_time()
+    now = now or clock.current_time()
     total = ReminderRun()
     with scopes_disabled():
         host_ids = (
@@ -197,8 +197,8 @@ def journeys_remind(
     """Staff remind the chosen newcomers of their late steps and those due within
     ``days_before`` days (whoever owns them). Each newcomer with something open gets one
     e-mail, and an audit entry records it. Returns how many newcomers were reminded."""
-    now = journey_services.current_time()
-    today = journey_services.host_today(host, now)
+    now = clock.current_time()
+    today = clock.host_today(host, now)
     horizon = today + datetime.timedelta(days=days_before)
     reminded = 0
     with transaction.atomic(), scope(institution=host):

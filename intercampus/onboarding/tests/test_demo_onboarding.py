@@ -10,6 +10,7 @@ from intercampus.mobility.models import Nomination
 from intercampus.network.demo.loader import load_demo
 from intercampus.onboarding import workdays
 from intercampus.onboarding.choices import JourneySource, StepStatus, TargetGroup
+from intercampus.onboarding.clock import host_today
 from intercampus.onboarding.demo import MIGRATION_STEP, PROGRAMME_NAME
 from intercampus.onboarding.models import (
     BuddyMatch,
@@ -23,7 +24,6 @@ from intercampus.onboarding.models import (
 )
 from intercampus.onboarding.models.buddies import MatchStatus
 from intercampus.onboarding.selectors.journeys import CohortFilters, cohort_summary
-from intercampus.onboarding.services.journeys import host_today
 
 SCORE_PARTS = {"languages", "faculty", "interests", "availability", "total"}
 

@@ -10,9 +10,9 @@ from django.test import Client
 from django_scopes import scopes_disabled
 
 from intercampus.accounts.models import ApiToken
+from intercampus.onboarding import clock
 from intercampus.onboarding.choices import StepStatus
 from intercampus.onboarding.models import Journey
-from intercampus.onboarding.services import journeys as services
 from intercampus.onboarding.tests.journeys_factories import (
     MIGRATION_STEP,
     make_newcomer,
@@ -37,8 +37,8 @@ def post(client: Client, url: str, body=None):
 
 
 @pytest.fixture(autouse=True)
-def clock(monkeypatch):
-    monkeypatch.setattr(services, "current_time", lambda: NOW)
+def fixed_clock(monkeypatch):
+    monkeypatch.setattr(clock, "current_time", lambda: NOW)
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from intercampus.onboarding import clock
 from intercampus.onboarding.choices import StepStatus
-from intercampus.onboarding.services import journeys as services
 from intercampus.onboarding.services import templates as template_services
 from intercampus.onboarding.tests.journeys_factories import (
     MIGRATION_STEP,
@@ -33,8 +33,8 @@ def media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def clock(monkeypatch):
-    monkeypatch.setattr(services, "current_time", lambda: NOW)
+def fixed_clock(monkeypatch):
+    monkeypatch.setattr(clock, "current_time", lambda: NOW)
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from intercampus.core.models import PersonalNotice
+from intercampus.onboarding import clock
 from intercampus.onboarding.services import journeys as services
 from intercampus.onboarding.services import reminders
 from intercampus.onboarding.tasks import send_journey_reminders
@@ -36,7 +37,7 @@ def at(day: int, hour: int = 3) -> datetime.datetime:
 def journey(world, monkeypatch):
     make_template(world.tpu, world.tpu_officer)
     # The journey starts in June, before any of its steps is due.
-    monkeypatch.setattr(services, "current_time", lambda: at(1).replace(month=6))
+    monkeypatch.setattr(clock, "current_time", lambda: at(1).replace(month=6))
     journey = start(world, world.student, ARRIVAL)
     # What had to be done before arrival is done; the migration registration is left.
     for title in BEFORE_ARRIVAL:
@@ -81,7 +82,7 @@ def test_a_step_already_late_when_the_journey_started_is_not_reminded_as_late(
 ):
     make_template(world.tpu, world.tpu_officer)
     # Started after the visa application was due (45 days before arrival).
-    monkeypatch.setattr(services, "current_time", lambda: at(1).replace(month=8))
+    monkeypatch.setattr(clock, "current_time", lambda: at(1).replace(month=8))
     journey = start(world, world.student, ARRIVAL)
     reminders.reminders_send(now=at(2))
     assert state_of(journey, "Apply for the study visa").reminded_late_at is None
@@ -105,7 +106,7 @@ def test_the_reminder_shows_in_the_app_too(journey, student_client):
 
 
 def test_the_background_task_sends_the_reminders(journey, mailoutbox, monkeypatch):
-    monkeypatch.setattr(services, "current_time", lambda: at(11))
+    monkeypatch.setattr(clock, "current_time", lambda: at(11))
     result = send_journey_reminders.call()
     assert result == {"due_soon": 1, "late": 0, "journeys": 1, "emails": 1}
     assert send_journey_reminders.call()["emails"] == 0

@@ -13,6 +13,7 @@ from django_scopes import scopes_disabled
 from intercampus.accounts.choices import RoleKind
 from intercampus.core.models import AuditEntry
 from intercampus.core.testing import user_with_role
+from intercampus.onboarding import clock
 from intercampus.onboarding.choices import StepStatus
 from intercampus.onboarding.models import Journey, JourneyStep, JourneyTemplate
 from intercampus.onboarding.services import journeys as services
@@ -37,8 +38,8 @@ def media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def clock(monkeypatch):
-    monkeypatch.setattr(services, "current_time", lambda: NOW)
+def fixed_clock(monkeypatch):
+    monkeypatch.setattr(clock, "current_time", lambda: NOW)
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from django_scopes import scopes_disabled
 
 from intercampus.core.models import AuditEntry
 from intercampus.core.services import ServiceError
+from intercampus.onboarding import clock
 from intercampus.onboarding.choices import JourneySource, TargetGroup
 from intercampus.onboarding.models import Journey, JourneyStepState
 from intercampus.onboarding.selectors import journeys as selectors
@@ -181,9 +182,9 @@ def test_today_and_lateness_follow_the_hosts_time_zone(world, tpu_template, monk
     due = state_of(journey, MIGRATION_STEP).due_date  # 2027-09-14
     # 20:00 UTC on the due date is already the next morning in Tomsk (UTC+7).
     evening = datetime.datetime(2027, 9, 14, 20, 0, tzinfo=datetime.UTC)
-    monkeypatch.setattr(services, "current_time", lambda: evening)
-    assert services.host_today(world.tpu) == due + datetime.timedelta(days=1)
-    assert services.host_today(world.kth) == due
+    monkeypatch.setattr(clock, "current_time", lambda: evening)
+    assert clock.host_today(world.tpu) == due + datetime.timedelta(days=1)
+    assert clock.host_today(world.kth) == due
     with scopes_disabled():
         line = selectors.timeline(journey)
     assert MIGRATION_STEP in [ln.step.title for ln in line.late]

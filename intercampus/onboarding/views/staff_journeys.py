@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from intercampus.core.permissions import staff_view
 from intercampus.core.services import ServiceError
 from intercampus.lib.spreadsheets import csv_response, xlsx_response
+from intercampus.onboarding import clock
 from intercampus.onboarding.choices import JourneySource, Phase, TargetGroup
 from intercampus.onboarding.forms import (
     CohortFilterForm,
@@ -104,7 +105,7 @@ def file_response(file: FieldFile, filename: str, content_type: str) -> FileResp
 def dashboard(request: HttpRequest) -> HttpResponse:
     host = request.institution
     filters = selectors.CohortFilters.from_query(request.GET)
-    today = services.host_today(host)
+    today = clock.host_today(host)
     journeys = selectors.cohort(host, filters, today)
     page = Paginator(journeys, JOURNEYS_PER_PAGE).get_page(request.GET.get("page"))
     query = urlencode(filters.as_query())
