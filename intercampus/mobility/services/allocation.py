@@ -25,6 +25,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django_scopes import scope, scopes_disabled
+from django_tasks import task
 
 from intercampus.core.audit import audit_log
 from intercampus.core.models import PersonalNotice
@@ -327,8 +328,6 @@ def allocation_enqueue(
 ) -> AllocationRun:
     """Queue a run of a large call for the task worker; the run is recorded at once (phase
     "queued") so that its page can follow it. Same conditions as ``allocation_run``."""
-    from intercampus.mobility.tasks import allocate_call
-
     now = now or current_time()
     with transaction.atomic(), scope(institution=call.owner):
         locked = _lock_call(call)
@@ -553,8 +552,6 @@ def _leave_notices(call: Call, changed: Mapping[str, str | None]) -> int:
 
 
 def _enqueue_emails(run_uuid: str) -> None:
-    from intercampus.mobility.tasks import send_allocation_results
-
     try:
         send_allocation_results.enqueue(run_uuid)
     except Exception:  # noqa: BLE001 - the results are published; e-mail is a courtesy
@@ -656,3 +653,21 @@ def allocation_reallocate(
             institution=locked.owner,
         )
         return stored
+
+
+# --- Background work (run by ``intercampus worker``) -----------------------------------------
+# The tasks sit beside the services that queue them and do their work, so that no service has
+# to import ``mobility.tasks`` back; that module lists them.
+
+
+@task()
+def allocate_call(run_uuid: str, actor_id: int | None, early: bool = False) -> dict[str, Any]:
+    """Allocate a large call into the run ``allocation_enqueue`` recorded as queued; the run's
+    page follows its phase (queued, running, done or failed with the reason)."""
+    return allocation_run_queued(run_uuid=run_uuid, actor_id=actor_id, early=early)
+
+
+@task()
+def send_allocation_results(run_uuid: str) -> int:
+    """E-mail the students whose result a just published run changed."""
+    return allocation_send_results(run_uuid=run_uuid)

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_scopes import scopes_disabled
+from django_tasks import task
 
 from intercampus.core.services import ServiceError
 from intercampus.institutions.models import Institution
@@ -54,8 +55,6 @@ def iias_import_or_enqueue(
 def _enqueue(
     actor: Any, xml_bytes: bytes, institution: Institution, filename: str, count: int
 ) -> EwpImportJob:
-    from intercampus.mobility.tasks import import_ewp_document
-
     user = actor if getattr(actor, "is_authenticated", False) else None
     with transaction.atomic():
         job = EwpImportJob.objects.create(
@@ -150,3 +149,14 @@ def _fail(job: EwpImportJob, message: str, problems: list[str] | None = None) ->
         document=b"",
         finished=timezone.now(),
     )
+
+
+# --- Background work (run by ``intercampus worker``; beside the service that queues it, so
+# that it need not import ``mobility.tasks`` back) ---------------------------------------------
+
+
+@task()
+def import_ewp_document(job_uuid: str, actor_id: int | None) -> dict[str, Any]:
+    """Import a large EWP IIAs document queued by ``iias_import_or_enqueue``; the job's page
+    follows its progress (queued, importing n of m, done or failed with the reason)."""
+    return iias_import_job_run(job_uuid=job_uuid, actor_id=actor_id)
