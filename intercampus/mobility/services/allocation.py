@@ -39,7 +39,7 @@ from intercampus.mobility.selectors import allocation as selectors
 from intercampus.mobility.selectors import calls as call_selectors
 from intercampus.mobility.selectors.applications import AllocationApplicant
 from intercampus.mobility.services.applications import local_moment
-from intercampus.mobility.services.calls import owned_update
+from intercampus.mobility.services.common import owned_update
 
 logger = logging.getLogger(__name__)
 

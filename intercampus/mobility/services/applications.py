@@ -34,7 +34,7 @@ from intercampus.mobility.models import (
 )
 from intercampus.mobility.selectors import applications as selectors
 from intercampus.mobility.selectors import calls as call_selectors
-from intercampus.mobility.services.calls import FROZEN_STATUSES, call_weights, owned_update
+from intercampus.mobility.services.common import FROZEN_STATUSES, call_weights, owned_update
 
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 MAX_DOCUMENTS = 20

@@ -9,7 +9,7 @@ import secrets
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
@@ -17,7 +17,6 @@ from intercampus.core.audit import audit_log, snapshot
 from intercampus.core.services import ServiceError
 from intercampus.institutions.models import Institution
 from intercampus.lib.apportion import apportion
-from intercampus.mobility import scoring
 from intercampus.mobility.choices import (
     CEFR_ORDER,
     CallStatus,
@@ -26,6 +25,12 @@ from intercampus.mobility.choices import (
 )
 from intercampus.mobility.models import Call, CooperationCondition, Place
 from intercampus.mobility.selectors import calls as selectors
+from intercampus.mobility.services.applications import applications_rescore
+from intercampus.mobility.services.common import (
+    FROZEN_STATUSES,
+    owned_create,
+    owned_update,
+)
 
 TERM_ID = re.compile(r"^(?P<year>[0-9]{4}/[0-9]{4})-(?P<n>[1-9])/(?P<of>[1-9])$")
 
@@ -45,39 +50,6 @@ CALL_FIELDS = (
     "weight_language",
     "weight_committee",
 )
-# Once results are out, what students were ranked on must not move under them.
-FROZEN_STATUSES = (CallStatus.ALLOCATED, CallStatus.RESULTS_PUBLISHED)
-
-
-# --- Audited writes of rows owned by an institution ----------------------------------------
-
-
-def owned_create(
-    *, actor: Any, model: type[models.Model], action: str, owner: Institution, **fields: Any
-) -> Any:
-    """Create a row after full validation and audit it under ``owner``."""
-    obj = model(**fields)
-    obj.full_clean()
-    obj.save()
-    audit_log(actor=actor, action=action, obj=obj, institution=owner)
-    return obj
-
-
-def owned_update(
-    *, actor: Any, obj: models.Model, action: str, owner: Institution, **fields: Any
-) -> Any:
-    """Change ``fields`` of ``obj`` after full validation; audit the values before and after."""
-    before = snapshot(obj)
-    for name, value in fields.items():
-        setattr(obj, name, value)
-    obj.full_clean()
-    obj.save()
-    after = snapshot(obj)
-    if before != after:
-        audit_log(
-            actor=actor, action=action, obj=obj, before=before, after=after, institution=owner
-        )
-    return obj
 
 
 # --- Calls ----------------------------------------------------------------------------------
@@ -174,8 +146,6 @@ def call_update(*, actor: Any, call: Call, **fields: Any) -> Call:
     old_weights = (call.weight_grades, call.weight_language, call.weight_committee)
     owned_update(actor=actor, obj=call, action="mobility.call.changed", owner=call.owner, **cleaned)
     if old_weights != (call.weight_grades, call.weight_language, call.weight_committee):
-        from intercampus.mobility.services.applications import applications_rescore
-
         applications_rescore(actor=actor, call=call)
     return call
 
@@ -194,12 +164,6 @@ def call_publish(*, actor: Any, call: Call) -> Call:
         action="mobility.call.published",
         owner=call.owner,
         status=CallStatus.PUBLISHED,
-    )
-
-
-def call_weights(call: Call) -> scoring.Weights:
-    return scoring.Weights(
-        grades=call.weight_grades, language=call.weight_language, committee=call.weight_committee
     )
 
 
