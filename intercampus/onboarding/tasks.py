@@ -2,12 +2,16 @@
 
 ``send_journey_reminders`` is meant to run every day (or every hour: each reminder goes out at
 most once whatever the frequency). Enqueue it with ``send_journey_reminders.enqueue()``.
+
+``match_buddies`` is defined beside the service that queues it (``services.buddies``, so that
+it need not import this module back) and listed here; its old path still imports.
 """
 
 from __future__ import annotations
 
 from django_tasks import task
 
+from intercampus.onboarding.services.buddies import match_buddies
 from intercampus.onboarding.services.reminders import DEFAULT_DAYS_BEFORE, reminders_send
 
 
@@ -24,10 +28,4 @@ def send_journey_reminders(days_before: int = DEFAULT_DAYS_BEFORE) -> dict[str, 
     }
 
 
-@task()
-def match_buddies(programme_uuid: str, actor_id: int | None, trigger: str) -> dict[str, object]:
-    """Match the programme's waiting newcomers; queued by sign-ups and declines
-    (``services.buddies.match_after_commit``). Returns the run's figures."""
-    from intercampus.onboarding.services.buddies import matching_run_queued
-
-    return matching_run_queued(programme_uuid=programme_uuid, actor_id=actor_id, trigger=trigger)
+__all__ = ["match_buddies", "send_journey_reminders"]

@@ -6,8 +6,8 @@ stored profiles (the languages spoken at B1 or better; dates as day numbers), ke
 proposed and accepted pair fixed, so that late arrivals go into the capacity left and nobody
 moves, and stores the new pairs with the parts of their score. A sign-up of a newcomer (or
 buddy), a decline and the staff's request (page, API) queue a run for the task worker
-(``tasks.match_buddies``; never inside the web request, and at most one waiting per
-programme); ``intercampus match_buddies`` runs it at once.
+(``match_buddies`` at the end of this module; never inside the web request, and at most one
+waiting per programme); ``intercampus match_buddies`` runs it at once.
 
 Every service is keyword-only, atomic, runs in the host's scope and writes an audit entry
 (``onboarding.buddy_<thing>.<verb>``).
@@ -34,6 +34,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django_scopes import scope, scopes_disabled
+from django_tasks import task
 
 from intercampus.core.audit import audit_log, snapshot
 from intercampus.core.models import AuditEntry
@@ -779,8 +780,6 @@ def _mark_queued(programme_uuid: str) -> bool:
 
 
 def _enqueue_matching(programme_uuid: str, actor_id: int | None, trigger: str) -> None:
-    from intercampus.onboarding.tasks import match_buddies
-
     try:
         match_buddies.enqueue(programme_uuid, actor_id, trigger)
     except Exception:  # noqa: BLE001 - any failure of the queue; the sign-up has committed
@@ -1041,3 +1040,14 @@ def certificate_pdf(*, profile: BuddyProfile, language: str | None = None) -> by
             },
         )
     return render_pdf(html)
+
+
+# --- Background work (run by ``intercampus worker``; beside the service that queues it, so
+# that it need not import ``onboarding.tasks`` back) -------------------------------------------
+
+
+@task()
+def match_buddies(programme_uuid: str, actor_id: int | None, trigger: str) -> dict[str, object]:
+    """Match the programme's waiting newcomers; queued by sign-ups and declines
+    (``match_after_commit``). Returns the run's figures."""
+    return matching_run_queued(programme_uuid=programme_uuid, actor_id=actor_id, trigger=trigger)
