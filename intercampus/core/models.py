@@ -10,6 +10,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from intercampus.core.notice_text import render_message
+
 
 class AuditEntry(models.Model):
     """One recorded change of personal, contractual or consortium data."""
@@ -149,6 +151,4 @@ class PersonalNotice(models.Model):
         """The notice in the active language."""
         if not self.message:
             return self.text
-        from intercampus.core.notices import render_message
-
         return render_message(self.message, self.params)

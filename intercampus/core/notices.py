@@ -16,24 +16,13 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone, translation
-from django.utils.translation import gettext
 
 from intercampus.core.models import PersonalNotice
+from intercampus.core.notice_text import render_message
 
 logger = logging.getLogger(__name__)
 
 MAX_TEXT = 500
-
-
-def render_message(message: str, params: Mapping[str, Any]) -> str:
-    """``message`` translated into the active language, with ``params`` put in. A translation
-    whose placeholders do not match the message falls back to the English message, so that
-    one faulty catalogue entry never hides a notice."""
-    try:
-        return gettext(message).format(**params)
-    except (KeyError, IndexError, ValueError):
-        logger.warning("The translation of notice %r does not fit its values", message)
-        return message.format(**params)
 
 
 def notice_for(
