@@ -16,15 +16,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils import timezone
+from django.shortcuts import redirect
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from intercampus.core.permissions import staff_view
 from intercampus.core.services import ServiceError
+from intercampus.core.staff_pages import staff_crumbs, staff_renderer, staff_url
 from intercampus.events import selectors, services
 from intercampus.events.choices import RegistrationStatus
 from intercampus.events.forms import EventForm, add_errors
@@ -36,35 +35,19 @@ REGISTRATIONS_PER_PAGE = 50
 WHEN = {"upcoming", "past", "all"}
 
 
-def _url(request: HttpRequest, name: str, **kwargs: Any) -> str:
-    return reverse(f"staff:{name}", kwargs={"institution": request.institution.schac, **kwargs})
-
-
 def _event_url(request: HttpRequest, name: str, event: Event) -> str:
-    return _url(request, name, event=event.uuid)
+    return staff_url(request, name, event=event.uuid)
 
 
 def _crumbs(request: HttpRequest, event: Event | None = None) -> list[tuple[str, str]]:
-    trail = [
-        (_url(request, "home"), request.institution.display_name),
-        (_url(request, "events"), _("Events")),
-    ]
+    trail = staff_crumbs(request, (staff_url(request, "events"), _("Events")))
     if event is not None:
         trail.append((_event_url(request, "event_detail", event), event.title))
     return trail
 
 
-def _render(
-    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
-) -> HttpResponse:
-    # Every date and time on these pages is on the institution's clock.
-    with timezone.override(request.institution.timezone):
-        return render(
-            request,
-            f"events/staff/{template}",
-            {"institution": request.institution, **context},
-            status=status,
-        )
+# Every date and time on these pages is on the institution's clock.
+_render = staff_renderer("events/staff/", on_institution_clock=True)
 
 
 # --- Events ---------------------------------------------------------------------------------
@@ -77,7 +60,7 @@ def events(request: HttpRequest) -> HttpResponse:
     when = when if when in WHEN else "upcoming"
     rows = selectors.events_of(request.institution, when=when)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    crumbs = [(_url(request, "home"), request.institution.display_name)]
+    crumbs = staff_crumbs(request)
     return _render(request, "events.html", {"page": page, "when": when, "crumbs": crumbs})
 
 

@@ -15,13 +15,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from intercampus.core.permissions import staff_view
 from intercampus.core.services import ServiceError
+from intercampus.core.staff_pages import staff_crumbs, staff_renderer, staff_url
 from intercampus.institutions import selectors, services
 from intercampus.institutions.choices import HeadcountCategory
 from intercampus.institutions.forms import (
@@ -36,21 +36,7 @@ from intercampus.lib.spreadsheets import csv_response, xlsx_response
 
 PEOPLE_PER_PAGE = 50
 
-
-def _url(request: HttpRequest, name: str, **kwargs: Any) -> str:
-    return reverse(f"staff:{name}", kwargs={"institution": request.institution.schac, **kwargs})
-
-
-def _crumbs(request: HttpRequest, *trail: tuple[str, str]) -> list[tuple[str, str]]:
-    """Breadcrumbs from the staff area's front page down to the page's parent."""
-    home = (_url(request, "home"), request.institution.display_name)
-    return [home, *((_url(request, name), label) for name, label in trail)]
-
-
-def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
-    return render(
-        request, f"institutions/{template}", {"institution": request.institution, **context}
-    )
+_render = staff_renderer("institutions/")
 
 
 def _posted(request: HttpRequest) -> Any:
@@ -78,8 +64,8 @@ def profile(request: HttpRequest) -> HttpResponse:
             add_errors(form, error)
         else:
             messages.success(request, _("The profile is saved."))
-            return redirect(_url(request, "profile"))
-    return _render(request, "profile.html", {"form": form, "crumbs": _crumbs(request)})
+            return redirect(staff_url(request, "profile"))
+    return _render(request, "profile.html", {"form": form, "crumbs": staff_crumbs(request)})
 
 
 # --- Organisational units -----------------------------------------------------------------
@@ -91,7 +77,7 @@ def units(request: HttpRequest) -> HttpResponse:
     return _render(
         request,
         "units.html",
-        {"tree": selectors.unit_tree(request.institution), "crumbs": _crumbs(request)},
+        {"tree": selectors.unit_tree(request.institution), "crumbs": staff_crumbs(request)},
     )
 
 
@@ -110,8 +96,8 @@ def _unit_form_page(request: HttpRequest, unit: Any = None) -> HttpResponse:
         except (ServiceError, ValidationError) as error:
             add_errors(form, error)
         else:
-            return redirect(_url(request, "units"))
-    crumbs = _crumbs(request, ("units", _("Organisational units")))
+            return redirect(staff_url(request, "units"))
+    crumbs = staff_crumbs(request, (staff_url(request, "units"), _("Organisational units")))
     return _render(request, "unit_form.html", {"form": form, "unit": unit, "crumbs": crumbs})
 
 
@@ -138,14 +124,16 @@ def unit_delete(request: HttpRequest, unit: uuid.UUID) -> HttpResponse:
             messages.error(request, error.message)
         else:
             messages.success(request, _("“{name}” is deleted.").format(name=obj.name))
-        return redirect(_url(request, "units"))
+        return redirect(staff_url(request, "units"))
     return _render(
         request,
         "confirm_delete.html",
         {
             "object": obj,
-            "crumbs": _crumbs(request, ("units", _("Organisational units"))),
-            "cancel_url": _url(request, "units"),
+            "crumbs": staff_crumbs(
+                request, (staff_url(request, "units"), _("Organisational units"))
+            ),
+            "cancel_url": staff_url(request, "units"),
             "people_count": obj.people.count(),
             "children_count": obj.children.count(),
         },
@@ -163,7 +151,7 @@ def _headcounts_page(request: HttpRequest, import_form: HeadcountImportForm) -> 
             "grid": selectors.headcount_grid(request.institution),
             "categories": list(HeadcountCategory),
             "import_form": import_form,
-            "crumbs": _crumbs(request),
+            "crumbs": staff_crumbs(request),
         },
     )
 
@@ -190,8 +178,8 @@ def _headcount_form_page(request: HttpRequest, year: int | None) -> HttpResponse
             add_errors(form, error)
         else:
             messages.success(request, _("The counts of {year} are saved.").format(year=chosen))
-            return redirect(_url(request, "headcounts"))
-    crumbs = _crumbs(request, ("headcounts", _("Headcounts")))
+            return redirect(staff_url(request, "headcounts"))
+    crumbs = staff_crumbs(request, (staff_url(request, "headcounts"), _("Headcounts")))
     return _render(request, "headcount_form.html", {"form": form, "year": year, "crumbs": crumbs})
 
 
@@ -224,14 +212,14 @@ def headcount_delete(request: HttpRequest, year: int) -> HttpResponse:
             actor=request.user, institution=request.institution, year=year
         )
         messages.success(request, _("The counts of {year} are deleted.").format(year=year))
-        return redirect(_url(request, "headcounts"))
+        return redirect(staff_url(request, "headcounts"))
     return _render(
         request,
         "confirm_delete.html",
         {
             "object": _("the counts of {year}").format(year=year),
-            "crumbs": _crumbs(request, ("headcounts", _("Headcounts"))),
-            "cancel_url": _url(request, "headcounts"),
+            "crumbs": staff_crumbs(request, (staff_url(request, "headcounts"), _("Headcounts"))),
+            "cancel_url": staff_url(request, "headcounts"),
         },
     )
 
@@ -281,7 +269,7 @@ def headcount_import(request: HttpRequest) -> HttpResponse:
                     rows=len(form.table.rows), changed=changed
                 ),
             )
-            return redirect(_url(request, "headcounts"))
+            return redirect(staff_url(request, "headcounts"))
     return _headcounts_page(request, form)
 
 
@@ -294,7 +282,7 @@ def people(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.people_of(request.institution), PEOPLE_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    return _render(request, "people.html", {"page": page, "crumbs": _crumbs(request)})
+    return _render(request, "people.html", {"page": page, "crumbs": staff_crumbs(request)})
 
 
 def _person_form_page(request: HttpRequest, person: Any = None) -> HttpResponse:
@@ -314,8 +302,8 @@ def _person_form_page(request: HttpRequest, person: Any = None) -> HttpResponse:
         except (ServiceError, ValidationError) as error:
             add_errors(form, error)
         else:
-            return redirect(_url(request, "people"))
-    crumbs = _crumbs(request, ("people", _("People")))
+            return redirect(staff_url(request, "people"))
+    crumbs = staff_crumbs(request, (staff_url(request, "people"), _("People")))
     return _render(request, "person_form.html", {"form": form, "person": person, "crumbs": crumbs})
 
 
@@ -342,14 +330,14 @@ def person_delete(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
             messages.error(request, error.message)
         else:
             messages.success(request, _("{name} is deleted.").format(name=obj))
-        return redirect(_url(request, "people"))
+        return redirect(staff_url(request, "people"))
     return _render(
         request,
         "confirm_delete.html",
         {
             "object": obj,
-            "crumbs": _crumbs(request, ("people", _("People"))),
-            "cancel_url": _url(request, "people"),
+            "crumbs": staff_crumbs(request, (staff_url(request, "people"), _("People"))),
+            "cancel_url": staff_url(request, "people"),
             "seats": list(obj.work_group_seats.select_related("work_group")),
         },
     )

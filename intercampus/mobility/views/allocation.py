@@ -18,7 +18,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,6 +28,7 @@ from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefre
 from intercampus.core.limits import BoundedTextFormMixin
 from intercampus.core.permissions import staff_view
 from intercampus.core.services import ServiceError
+from intercampus.core.staff_pages import staff_renderer, staff_url
 from intercampus.institutions.forms import add_errors
 from intercampus.lib.spreadsheets import csv_response, xlsx_response
 from intercampus.mobility.choices import CallStatus, RunStatus
@@ -36,6 +37,7 @@ from intercampus.mobility.selectors import allocation as selectors
 from intercampus.mobility.selectors import applications as app_selectors
 from intercampus.mobility.selectors import calls as call_selectors
 from intercampus.mobility.services import allocation as services
+from intercampus.mobility.views.calls import call_crumbs
 
 RUN_ALLOCATION = "mobility.run_allocation"
 PER_PAGE = 50
@@ -51,24 +53,7 @@ class RunForm(BoundedTextFormMixin, forms.Form):
     )
 
 
-def _url(request: HttpRequest, name: str, **kwargs: Any) -> str:
-    return reverse(f"staff:{name}", kwargs={"institution": request.institution.schac, **kwargs})
-
-
-def _crumbs(request: HttpRequest, call: Any, *trail: tuple[str, str]) -> list[tuple[str, str]]:
-    return [
-        (_url(request, "home"), request.institution.display_name),
-        (_url(request, "calls"), _("Mobility calls")),
-        (_url(request, "call", call=call.uuid), call.title),
-        *trail,
-    ]
-
-
-def _render(
-    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
-) -> HttpResponse:
-    context = {"institution": request.institution, "zone": request.institution.timezone, **context}
-    return render(request, f"mobility/allocation/{template}", context, status=status)
+_render = staff_renderer("mobility/allocation/")
 
 
 def _go(request: HttpRequest, url: str) -> HttpResponse:
@@ -104,7 +89,7 @@ def _runs_page(
             "can_run": call.status in (CallStatus.PUBLISHED, CallStatus.ALLOCATED),
             "published": published,
             "freed": selectors.freed_seats(published, left) if published else 0,
-            "crumbs": _crumbs(request, call),
+            "crumbs": call_crumbs(request, call),
         },
         status=status,
     )
@@ -151,7 +136,7 @@ def run_start(request: HttpRequest, call: uuid.UUID) -> HttpResponse:
         add_errors(form, _in_page_words(found, error))
         # htmx swaps only successful answers: the form with its error comes back as one.
         return _runs_page(request, found, form, status=200 if request.htmx else 409)
-    return _go(request, _url(request, "allocation_run", call=found.uuid, run=run.uuid))
+    return _go(request, staff_url(request, "allocation_run", call=found.uuid, run=run.uuid))
 
 
 @staff_view(RUN_ALLOCATION)
@@ -162,12 +147,12 @@ def reallocate(request: HttpRequest, call: uuid.UUID) -> HttpResponse:
         run = services.allocation_reallocate(actor=request.user, call=found)
     except ServiceError as error:
         messages.error(request, error.message)
-        return redirect(_url(request, "allocation_runs", call=found.uuid))
+        return redirect(staff_url(request, "allocation_runs", call=found.uuid))
     messages.success(
         request,
         _("The freed seats are re-allocated; nobody else moved. Review the run, then publish it."),
     )
-    return redirect(_url(request, "allocation_run", call=found.uuid, run=run.uuid))
+    return redirect(staff_url(request, "allocation_run", call=found.uuid, run=run.uuid))
 
 
 # --- One run ------------------------------------------------------------------------------
@@ -196,8 +181,10 @@ def run_detail(request: HttpRequest, call: uuid.UUID, run: uuid.UUID) -> HttpRes
     context: dict[str, Any] = {
         "call": found,
         "run": item,
-        "crumbs": _crumbs(
-            request, found, (_url(request, "allocation_runs", call=found.uuid), _("Allocation"))
+        "crumbs": call_crumbs(
+            request,
+            found,
+            (staff_url(request, "allocation_runs", call=found.uuid), _("Allocation")),
         ),
     }
     if item.phase != AllocationRun.Phase.DONE:
@@ -255,7 +242,7 @@ def run_publish(request: HttpRequest, call: uuid.UUID, run: uuid.UUID) -> HttpRe
         messages.success(
             request, _("The results are published; the students are told on their page.")
         )
-    return redirect(_url(request, "allocation_run", call=found.uuid, run=item.uuid))
+    return redirect(staff_url(request, "allocation_run", call=found.uuid, run=item.uuid))
 
 
 def _export(request: HttpRequest, call: uuid.UUID, run: uuid.UUID, respond: Any, ext: str):

@@ -15,35 +15,24 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from intercampus.core.permissions import staff_view
 from intercampus.core.services import ServiceError
+from intercampus.core.staff_pages import staff_url
 from intercampus.lib.spreadsheets import csv_response, xlsx_response
 from intercampus.mobility.choices import ApplicationState
 from intercampus.mobility.forms.applications import CommitteeScoreForm, StateFilterForm
 from intercampus.mobility.selectors import applications as selectors
 from intercampus.mobility.selectors import calls as call_selectors
 from intercampus.mobility.services import applications as services
+from intercampus.mobility.views.calls import call_crumbs
 from intercampus.mobility.views.student import document_response
 
 SCORE = "mobility.score_applications"
 PER_PAGE = 50
-
-
-def _url(request: HttpRequest, name: str, **kwargs: Any) -> str:
-    return reverse(f"staff:{name}", kwargs={"institution": request.institution.schac, **kwargs})
-
-
-def _crumbs(request: HttpRequest, call: Any) -> list[tuple[str, str]]:
-    return [
-        (_url(request, "home"), request.institution.display_name),
-        (_url(request, "calls"), _("Mobility calls")),
-        (_url(request, "call", call=call.uuid), call.title),
-    ]
 
 
 def _state(request: HttpRequest) -> str:
@@ -81,7 +70,7 @@ def application_list(request: HttpRequest, call: uuid.UUID) -> HttpResponse:
             "filter_form": StateFilterForm(initial={"state": state}),
             "counts": [c for c in call_selectors.application_counts(found) if c[2]],
             "scorable": found.status not in services.FROZEN_STATUSES,
-            "crumbs": _crumbs(request, found),
+            "crumbs": call_crumbs(request, found),
         },
     )
 
@@ -124,7 +113,7 @@ def applications_rescore(request: HttpRequest, call: uuid.UUID) -> HttpResponse:
                 changed=result.changed, total=result.total
             ),
         )
-    return redirect(_url(request, "applications", call=found.uuid))
+    return redirect(staff_url(request, "applications", call=found.uuid))
 
 
 @staff_view(SCORE)
@@ -146,8 +135,8 @@ def application_detail(request: HttpRequest, application: uuid.UUID) -> HttpResp
             "scorable": found.submitted_at is not None
             and found.call.status not in services.FROZEN_STATUSES,
             "crumbs": [
-                *_crumbs(request, found.call),
-                (_url(request, "applications", call=found.call.uuid), _("Applications")),
+                *call_crumbs(request, found.call),
+                (staff_url(request, "applications", call=found.call.uuid), _("Applications")),
             ],
         },
     )
@@ -188,7 +177,7 @@ def application_score(request: HttpRequest, application: uuid.UUID) -> HttpRespo
         messages.error(request, error)
     else:
         messages.success(request, _("The committee's score is saved."))
-    return _back(request, _url(request, "application", application=found.uuid))
+    return _back(request, staff_url(request, "application", application=found.uuid))
 
 
 @staff_view(SCORE)

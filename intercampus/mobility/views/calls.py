@@ -13,14 +13,14 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from intercampus.core.permissions import request_has_permission, staff_view
 from intercampus.core.services import ServiceError
+from intercampus.core.staff_pages import staff_crumbs, staff_renderer, staff_url
 from intercampus.institutions.forms import add_errors
 from intercampus.mobility.choices import CallStatus
 from intercampus.mobility.eligibility import document_label
@@ -31,26 +31,17 @@ from intercampus.mobility.services import calls as services
 MANAGE_CALLS = "mobility.manage_calls"
 
 
-def _url(request: HttpRequest, name: str, **kwargs: Any) -> str:
-    return reverse(f"staff:{name}", kwargs={"institution": request.institution.schac, **kwargs})
-
-
 def _crumbs(request: HttpRequest, *trail: tuple[str, str]) -> list[tuple[str, str]]:
-    home = (_url(request, "home"), request.institution.display_name)
-    calls = (_url(request, "calls"), _("Mobility calls"))
-    return [home, calls, *trail]
+    return staff_crumbs(request, (staff_url(request, "calls"), _("Mobility calls")), *trail)
 
 
-def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
-    return render(
-        request,
-        f"mobility/calls/{template}",
-        {
-            "institution": request.institution,
-            "zone": request.institution.timezone,
-            **context,
-        },
-    )
+def call_crumbs(request: HttpRequest, call: Any, *trail: tuple[str, str]) -> list[tuple[str, str]]:
+    """The trail down to one call's page (and ``trail`` below it): also for the pages of its
+    applications and allocation."""
+    return _crumbs(request, (staff_url(request, "call", call=call.uuid), call.title), *trail)
+
+
+_render = staff_renderer("mobility/calls/")
 
 
 def _posted(request: HttpRequest) -> Any:
@@ -70,7 +61,7 @@ def calls(request: HttpRequest) -> HttpResponse:
             "calls": selectors.call_list(request.institution, status=status),
             "status": status,
             "statuses": CallStatus.choices,
-            "crumbs": [(_url(request, "home"), request.institution.display_name)],
+            "crumbs": [(staff_url(request, "home"), request.institution.display_name)],
         },
     )
 
@@ -97,8 +88,8 @@ def _call_form_page(request: HttpRequest, call: Any = None) -> HttpResponse:
         except (ServiceError, ValidationError) as error:
             add_errors(form, error)
         else:
-            return redirect(_url(request, "call", call=saved.uuid))
-    trail = [(_url(request, "call", call=call.uuid), call.title)] if call else []
+            return redirect(staff_url(request, "call", call=saved.uuid))
+    trail = [(staff_url(request, "call", call=call.uuid), call.title)] if call else []
     return _render(
         request, "form.html", {"form": form, "call": call, "crumbs": _crumbs(request, *trail)}
     )
@@ -148,7 +139,7 @@ def call_publish(request: HttpRequest, call: uuid.UUID) -> HttpResponse:
         messages.error(request, error.message)
     else:
         messages.success(request, _("“{title}” is published.").format(title=found.title))
-    return redirect(_url(request, "call", call=found.uuid))
+    return redirect(staff_url(request, "call", call=found.uuid))
 
 
 @staff_view(MANAGE_CALLS)
@@ -177,7 +168,7 @@ def call_derive_places(request: HttpRequest, call: uuid.UUID) -> HttpResponse:
                     "{year}."
                 ).format(year=found.academic_year),
             )
-    return redirect(_url(request, "call", call=found.uuid) + "#places")
+    return redirect(staff_url(request, "call", call=found.uuid) + "#places")
 
 
 @staff_view(MANAGE_CALLS)
@@ -198,8 +189,8 @@ def place_edit(request: HttpRequest, call: uuid.UUID, place: uuid.UUID) -> HttpR
             add_errors(form, error)
         else:
             messages.success(request, _("The seats of {place} are saved.").format(place=item))
-            return redirect(_url(request, "call", call=found.uuid) + "#places")
-    crumbs = _crumbs(request, (_url(request, "call", call=found.uuid), found.title))
+            return redirect(staff_url(request, "call", call=found.uuid) + "#places")
+    crumbs = call_crumbs(request, found)
     return _render(
         request, "place_form.html", {"form": form, "call": found, "place": item, "crumbs": crumbs}
     )
@@ -217,6 +208,6 @@ def place_delete(request: HttpRequest, call: uuid.UUID, place: uuid.UUID) -> Htt
             messages.error(request, error.message)
         else:
             messages.success(request, _("{place} is removed from the call.").format(place=item))
-        return redirect(_url(request, "call", call=found.uuid) + "#places")
-    crumbs = _crumbs(request, (_url(request, "call", call=found.uuid), found.title))
+        return redirect(staff_url(request, "call", call=found.uuid) + "#places")
+    crumbs = call_crumbs(request, found)
     return _render(request, "place_delete.html", {"call": found, "place": item, "crumbs": crumbs})

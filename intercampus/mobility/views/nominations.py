@@ -17,7 +17,6 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from intercampus.core.limits import BoundedTextFormMixin
 from intercampus.core.permissions import staff_view
 from intercampus.core.services import ServiceError
+from intercampus.core.staff_pages import staff_crumbs, staff_url
 from intercampus.mobility import ewp_omobilities, isced
 from intercampus.mobility.choices import NominationStatus
 from intercampus.mobility.models import Call, Nomination, StudentProfile
@@ -85,14 +85,6 @@ class StudentProfileForm(BoundedTextFormMixin, forms.ModelForm):
 # --- Helpers --------------------------------------------------------------------------------
 
 
-def _url(request: HttpRequest, name: str, **kwargs: Any) -> str:
-    return reverse(f"staff:{name}", kwargs={"institution": request.institution.schac, **kwargs})
-
-
-def _crumbs(request: HttpRequest, *extra: tuple[str, str]) -> list[tuple[str, str]]:
-    return [(_url(request, "home"), request.institution.display_name), *extra]
-
-
 def _call_filter(request: HttpRequest) -> Call | None:
     """The call named by ``?call=`` among the institution's own (404 for another's)."""
     value = request.GET.get("call", "")
@@ -104,7 +96,7 @@ def _call_filter(request: HttpRequest) -> Call | None:
 
 
 def _outgoing_url(request: HttpRequest, call: Call | None = None) -> str:
-    url = _url(request, "nominations")
+    url = staff_url(request, "nominations")
     return f"{url}?call={call.uuid}" if call is not None else url
 
 
@@ -138,7 +130,7 @@ def nominations(request: HttpRequest) -> HttpResponse:
             "left_out": export.left_out,
             "exportable": len(export.mobilities),
             "notices": _notices(request),
-            "crumbs": _crumbs(request),
+            "crumbs": staff_crumbs(request),
         },
     )
 
@@ -191,7 +183,7 @@ def _detail(
             "cancellable": nomination.status
             in (NominationStatus.PENDING, NominationStatus.ACCEPTED),
             "cancel_form": cancel_form or CancelForm(),
-            "crumbs": _crumbs(
+            "crumbs": staff_crumbs(
                 request,
                 (_outgoing_url(request, nomination.application.call), _("Nominations")),
             ),
@@ -220,7 +212,7 @@ def nomination_cancel(request: HttpRequest, nomination: uuid.UUID) -> HttpRespon
             _apply_error(form, refused)
         else:
             messages.success(request, _("The nomination is cancelled."))
-            return redirect(_url(request, "nomination", nomination=found.uuid))
+            return redirect(staff_url(request, "nomination", nomination=found.uuid))
     return _detail(request, found, cancel_form=form)
 
 
@@ -249,7 +241,7 @@ def nomination_student(request: HttpRequest, nomination: uuid.UUID) -> HttpRespo
             _apply_error(form, refused)
         else:
             messages.success(request, _("The student's details are saved."))
-            return redirect(_url(request, "nomination", nomination=found.uuid))
+            return redirect(staff_url(request, "nomination", nomination=found.uuid))
     return render(
         request,
         "mobility/nominations/student.html",
@@ -257,11 +249,11 @@ def nomination_student(request: HttpRequest, nomination: uuid.UUID) -> HttpRespo
             "institution": request.institution,
             "nomination": found,
             "form": form,
-            "crumbs": _crumbs(
+            "crumbs": staff_crumbs(
                 request,
                 (_outgoing_url(request, found.application.call), _("Nominations")),
                 (
-                    _url(request, "nomination", nomination=found.uuid),
+                    staff_url(request, "nomination", nomination=found.uuid),
                     str(found.application.student),
                 ),
             ),
@@ -317,7 +309,7 @@ def nominations_incoming(request: HttpRequest) -> HttpResponse:
             "status": status,
             "statuses": NominationStatus.choices,
             "notices": _notices(request),
-            "crumbs": _crumbs(request),
+            "crumbs": staff_crumbs(request),
         },
     )
 
@@ -334,8 +326,8 @@ def _incoming_detail(
             "arrival": services.arrival_of(nomination),
             "no_journey_because": services.journey_missing_reason(nomination),
             "reject_form": reject_form or RejectForm(),
-            "crumbs": _crumbs(
-                request, (_url(request, "nominations_incoming"), _("Incoming nominations"))
+            "crumbs": staff_crumbs(
+                request, (staff_url(request, "nominations_incoming"), _("Incoming nominations"))
             ),
         },
         status=400 if reject_form is not None and reject_form.errors else 200,
@@ -365,7 +357,7 @@ def nomination_accept(request: HttpRequest, nomination: uuid.UUID) -> HttpRespon
             messages.warning(
                 request, _("No arrival journey was started. {why}").format(why=missing)
             )
-    return redirect(_url(request, "nomination_incoming", nomination=found.uuid))
+    return redirect(staff_url(request, "nomination_incoming", nomination=found.uuid))
 
 
 @staff_view(MANAGE)
@@ -385,7 +377,7 @@ def nomination_reject(request: HttpRequest, nomination: uuid.UUID) -> HttpRespon
                 request,
                 _("The nomination is rejected; the home institution and the student are told why."),
             )
-            return redirect(_url(request, "nomination_incoming", nomination=found.uuid))
+            return redirect(staff_url(request, "nomination_incoming", nomination=found.uuid))
     return _incoming_detail(request, found, reject_form=form)
 
 
@@ -400,4 +392,4 @@ def nomination_notices_read(request: HttpRequest) -> HttpResponse:
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return redirect(target)
-    return redirect(_url(request, "nominations"))
+    return redirect(staff_url(request, "nominations"))

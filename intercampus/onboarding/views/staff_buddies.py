@@ -16,14 +16,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from intercampus.core.permissions import staff_view
 from intercampus.core.services import ServiceError
+from intercampus.core.staff_pages import staff_crumbs, staff_renderer, staff_url
 from intercampus.lib.spreadsheets import csv_response, xlsx_response
 from intercampus.onboarding.forms import add_errors
 from intercampus.onboarding.forms_buddies import ProgrammeForm
@@ -36,26 +36,16 @@ PER_PAGE = 50
 STATUS_FILTERS = [("", gettext_lazy("All")), *MatchStatus.choices]
 
 
-def _url(request: HttpRequest, name: str, **kwargs: Any) -> str:
-    return reverse(f"staff:{name}", kwargs={"institution": request.institution.schac, **kwargs})
-
-
 def _crumbs(request: HttpRequest, programme: BuddyProgramme | None = None) -> list:
-    trail = [
-        (_url(request, "home"), request.institution.display_name),
-        (_url(request, "buddy_programmes"), _("Buddy programmes")),
-    ]
+    trail = staff_crumbs(request, (staff_url(request, "buddy_programmes"), _("Buddy programmes")))
     if programme is not None:
-        trail.append((_url(request, "buddy_programme", programme=programme.uuid), programme.name))
+        trail.append(
+            (staff_url(request, "buddy_programme", programme=programme.uuid), programme.name)
+        )
     return trail
 
 
-def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
-    return render(
-        request,
-        f"onboarding/buddies/staff/{template}",
-        {"institution": request.institution, **context},
-    )
+_render = staff_renderer("onboarding/buddies/staff/")
 
 
 # --- Programmes -----------------------------------------------------------------------------
@@ -69,7 +59,7 @@ def programmes(request: HttpRequest) -> HttpResponse:
     return _render(
         request,
         "programmes.html",
-        {"rows": rows, "crumbs": _crumbs(request)[:1]},
+        {"rows": rows, "crumbs": staff_crumbs(request)},
     )
 
 
@@ -97,7 +87,7 @@ def _programme_form(request: HttpRequest, programme: BuddyProgramme | None) -> H
         except (ServiceError, ValidationError) as error:
             add_errors(form, error)
         else:
-            return redirect(_url(request, "buddy_programme", programme=saved.uuid))
+            return redirect(staff_url(request, "buddy_programme", programme=saved.uuid))
     return _render(
         request,
         "programme_form.html",
@@ -169,7 +159,7 @@ def run(request: HttpRequest, programme: uuid.UUID) -> HttpResponse:
                 "here once it has run."
             ),
         )
-    return redirect(_url(request, "buddy_programme", programme=found.uuid))
+    return redirect(staff_url(request, "buddy_programme", programme=found.uuid))
 
 
 # --- Lists ----------------------------------------------------------------------------------
@@ -236,7 +226,7 @@ def match_end(request: HttpRequest, programme: uuid.UUID, match: uuid.UUID) -> H
         messages.error(request, error.message)
     else:
         messages.success(request, _("The match has ended."))
-    return redirect(_url(request, "buddy_matches", programme=found.uuid))
+    return redirect(staff_url(request, "buddy_matches", programme=found.uuid))
 
 
 # --- Exports --------------------------------------------------------------------------------

@@ -17,13 +17,13 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from intercampus.core.permissions import staff_view
 from intercampus.core.services import ServiceError
+from intercampus.core.staff_pages import staff_crumbs, staff_renderer, staff_url
 from intercampus.lib.spreadsheets import csv_response, xlsx_response
 from intercampus.onboarding import clock
 from intercampus.onboarding.choices import JourneySource, Phase, TargetGroup
@@ -54,27 +54,15 @@ STEP_ACTIONS = {
 }
 
 
-def _url(request: HttpRequest, name: str, **kwargs: Any) -> str:
-    return reverse(f"staff:{name}", kwargs={"institution": request.institution.schac, **kwargs})
+def _journeys_crumb(request: HttpRequest) -> tuple[str, str]:
+    return (staff_url(request, "journey_dashboard"), _("Arrival journeys"))
 
 
-def _crumbs(request: HttpRequest, *trail: tuple[str, str]) -> list[tuple[str, str]]:
-    home = (_url(request, "home"), request.institution.display_name)
-    return [home, *((_url(request, name), label) for name, label in trail)]
+def _templates_crumb(request: HttpRequest) -> tuple[str, str]:
+    return (staff_url(request, "journey_templates"), _("Journey templates"))
 
 
-def _journeys_crumb() -> tuple[str, str]:
-    return ("journey_dashboard", _("Arrival journeys"))
-
-
-def _templates_crumb() -> tuple[str, str]:
-    return ("journey_templates", _("Journey templates"))
-
-
-def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
-    return render(
-        request, f"onboarding/{template}", {"institution": request.institution, **context}
-    )
+_render = staff_renderer("onboarding/")
 
 
 def _posted(request: HttpRequest) -> Any:
@@ -121,7 +109,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "today": today,
             "query": query,
             "query_prefix": f"{query}&" if query else "",
-            "crumbs": _crumbs(request),
+            "crumbs": staff_crumbs(request),
         },
     )
 
@@ -199,7 +187,7 @@ def remind(request: HttpRequest) -> HttpResponse:
         journeys = list(
             selectors.cohort(host, filters).prefetch_related(None).filter(uuid__in=chosen)
         )
-    back = _url(request, "journey_dashboard")
+    back = staff_url(request, "journey_dashboard")
     query = urlencode(filters.as_query())
     back = f"{back}?{query}" if query else back
     if not journeys:
@@ -230,7 +218,7 @@ def journey_detail(request: HttpRequest, journey: uuid.UUID) -> HttpResponse:
             "journey": found,
             "timeline": selectors.timeline(found),
             "evidence_form": EvidenceForm(),
-            "crumbs": _crumbs(request, _journeys_crumb()),
+            "crumbs": staff_crumbs(request, _journeys_crumb(request)),
         },
     )
 
@@ -256,7 +244,7 @@ def step_action(
     else:
         messages.success(request, _("“{step}” is updated.").format(step=state.step.title))
     return redirect(
-        _url(request, "journey_detail", journey=found.uuid) + f"#step-{state.step.uuid}"
+        staff_url(request, "journey_detail", journey=found.uuid) + f"#step-{state.step.uuid}"
     )
 
 
@@ -290,11 +278,11 @@ def newcomer_add(request: HttpRequest) -> HttpResponse:
             else:
                 message = _("{name} already had a journey; it is unchanged.")
             messages.success(request, message.format(name=added.journey.newcomer))
-            return redirect(_url(request, "journey_detail", journey=added.journey.uuid))
+            return redirect(staff_url(request, "journey_detail", journey=added.journey.uuid))
     return _render(
         request,
         "staff/newcomer_form.html",
-        {"form": form, "crumbs": _crumbs(request, _journeys_crumb())},
+        {"form": form, "crumbs": staff_crumbs(request, _journeys_crumb(request))},
     )
 
 
@@ -324,7 +312,7 @@ def newcomer_import(request: HttpRequest) -> HttpResponse:
                     rows=result.rows, journeys=result.journeys_created, users=result.users_created
                 ),
             )
-            return redirect(_url(request, "journey_dashboard"))
+            return redirect(staff_url(request, "journey_dashboard"))
     return _render(
         request,
         "staff/newcomer_import.html",
@@ -332,7 +320,7 @@ def newcomer_import(request: HttpRequest) -> HttpResponse:
             "form": form,
             "columns": IMPORT_COLUMNS,
             "groups": list(TargetGroup),
-            "crumbs": _crumbs(request, _journeys_crumb()),
+            "crumbs": staff_crumbs(request, _journeys_crumb(request)),
         },
     )
 
@@ -348,7 +336,7 @@ def templates(request: HttpRequest) -> HttpResponse:
         "staff/templates.html",
         {
             "templates": selectors.templates_of(request.institution),
-            "crumbs": _crumbs(request, _journeys_crumb()),
+            "crumbs": staff_crumbs(request, _journeys_crumb(request)),
         },
     )
 
@@ -366,11 +354,14 @@ def template_add(request: HttpRequest) -> HttpResponse:
             add_errors(form, error)
         else:
             messages.success(request, _("“{name}” is created.").format(name=created.name))
-            return redirect(_url(request, "journey_template", template=created.uuid))
+            return redirect(staff_url(request, "journey_template", template=created.uuid))
     return _render(
         request,
         "staff/template_form.html",
-        {"form": form, "crumbs": _crumbs(request, _journeys_crumb(), _templates_crumb())},
+        {
+            "form": form,
+            "crumbs": staff_crumbs(request, _journeys_crumb(request), _templates_crumb(request)),
+        },
     )
 
 
@@ -389,7 +380,7 @@ def template_detail(request: HttpRequest, template: uuid.UUID) -> HttpResponse:
             add_errors(form, error)
         else:
             messages.success(request, _("“{name}” is saved.").format(name=found.name))
-            return redirect(_url(request, "journey_template", template=found.uuid))
+            return redirect(staff_url(request, "journey_template", template=found.uuid))
     steps = selectors.steps_of(found)
     phases = [(p, [s for s in steps if s.phase == p]) for p in Phase]
     return _render(
@@ -400,7 +391,7 @@ def template_detail(request: HttpRequest, template: uuid.UUID) -> HttpResponse:
             "form": form,
             "phases": phases,
             "journey_count": found.journeys.count(),
-            "crumbs": _crumbs(request, _journeys_crumb(), _templates_crumb()),
+            "crumbs": staff_crumbs(request, _journeys_crumb(request), _templates_crumb(request)),
         },
     )
 
@@ -414,23 +405,26 @@ def template_delete(request: HttpRequest, template: uuid.UUID) -> HttpResponse:
             template_services.template_delete(actor=request.user, template=found)
         except ServiceError as error:
             messages.error(request, error.message)
-            return redirect(_url(request, "journey_template", template=found.uuid))
+            return redirect(staff_url(request, "journey_template", template=found.uuid))
         messages.success(request, _("“{name}” is deleted.").format(name=found.name))
-        return redirect(_url(request, "journey_templates"))
+        return redirect(staff_url(request, "journey_templates"))
     return _render(
         request,
         "staff/confirm_delete.html",
         {
             "object": found,
-            "cancel_url": _url(request, "journey_template", template=found.uuid),
-            "crumbs": _crumbs(request, _journeys_crumb(), _templates_crumb()),
+            "cancel_url": staff_url(request, "journey_template", template=found.uuid),
+            "crumbs": staff_crumbs(request, _journeys_crumb(request), _templates_crumb(request)),
         },
     )
 
 
 def _template_crumbs(request: HttpRequest, template: Any) -> list[tuple[str, str]]:
-    crumbs = _crumbs(request, _journeys_crumb(), _templates_crumb())
-    return [*crumbs, (_url(request, "journey_template", template=template.uuid), template.name)]
+    crumbs = staff_crumbs(request, _journeys_crumb(request), _templates_crumb(request))
+    return [
+        *crumbs,
+        (staff_url(request, "journey_template", template=template.uuid), template.name),
+    ]
 
 
 def _step_form_page(request: HttpRequest, template: Any, step: Any = None) -> HttpResponse:
@@ -458,7 +452,8 @@ def _step_form_page(request: HttpRequest, template: Any, step: Any = None) -> Ht
         else:
             messages.success(request, _("“{title}” is saved.").format(title=saved.title))
             return redirect(
-                _url(request, "journey_template", template=template.uuid) + f"#step-{saved.uuid}"
+                staff_url(request, "journey_template", template=template.uuid)
+                + f"#step-{saved.uuid}"
             )
     return _render(
         request,
@@ -490,7 +485,7 @@ def step_edit(request: HttpRequest, template: uuid.UUID, step: uuid.UUID) -> Htt
 def step_delete(request: HttpRequest, template: uuid.UUID, step: uuid.UUID) -> HttpResponse:
     found = selectors.get_template(request.institution, template)
     obj = selectors.get_step(found, step)
-    back = _url(request, "journey_template", template=found.uuid)
+    back = staff_url(request, "journey_template", template=found.uuid)
     if request.method == "POST":
         try:
             template_services.step_delete(actor=request.user, step=obj)
