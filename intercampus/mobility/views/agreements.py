@@ -12,13 +12,13 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from intercampus.core.permissions import staff_view
 from intercampus.core.services import ServiceError
+from intercampus.core.staff_pages import staff_renderer, staff_url
 from intercampus.lib.spreadsheets import csv_response, xlsx_response
 from intercampus.mobility import isced, notifications
 from intercampus.mobility.choices import AgreementStatus
@@ -43,24 +43,15 @@ GET_POST = ["GET", "POST"]
 # --- Helpers --------------------------------------------------------------------------------
 
 
-def _url(request: HttpRequest, name: str, **kwargs: Any) -> str:
-    return reverse(f"staff:{name}", kwargs={"institution": request.institution.schac, **kwargs})
+def _home_crumb(request: HttpRequest) -> tuple[str, Any]:
+    return (staff_url(request, "home"), _("Staff area"))
 
 
-def _crumbs(request: HttpRequest, *trail: tuple[Any, str]) -> list[tuple[Any, str]]:
-    return [
-        (_("Staff area"), _url(request, "home")),
-        (_("Agreements"), _url(request, "agreements")),
-        *trail,
-    ]
+def _crumbs(request: HttpRequest, *trail: tuple[str, Any]) -> list[tuple[str, Any]]:
+    return [_home_crumb(request), (staff_url(request, "agreements"), _("Agreements")), *trail]
 
 
-def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
-    return render(
-        request,
-        f"mobility/agreements/{template}",
-        {"institution": request.institution, **context},
-    )
+_render = staff_renderer("mobility/agreements/")
 
 
 def _posted(request: HttpRequest) -> Any:
@@ -96,11 +87,11 @@ def _not_post(request: HttpRequest) -> HttpResponse | None:
 
 
 def _detail_url(request: HttpRequest, agreement: Agreement) -> str:
-    return _url(request, "agreement_detail", agreement=agreement.uuid)
+    return staff_url(request, "agreement_detail", agreement=agreement.uuid)
 
 
-def _agreement_crumbs(request: HttpRequest, agreement: Agreement, *trail: tuple[Any, str]):
-    return _crumbs(request, (str(agreement), _detail_url(request, agreement)), *trail)
+def _agreement_crumbs(request: HttpRequest, agreement: Agreement, *trail: tuple[str, Any]):
+    return _crumbs(request, (_detail_url(request, agreement), str(agreement)), *trail)
 
 
 # --- The list and its exports ---------------------------------------------------------------
@@ -133,7 +124,8 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
             "filtered": bool(filters),
             "incoming": selectors.incoming_copies(request.institution),
             "unread": selectors.agreement_notices(request.institution, unread_only=True).count(),
-            "breadcrumbs": [(_("Staff area"), _url(request, "home")), (_("Agreements"), "")],
+            "crumbs": [_home_crumb(request)],
+            "current": _("Agreements"),
         },
     )
 
@@ -224,10 +216,11 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
             "form": form,
             "title": _("New agreement"),
             "submit": _("Create"),
-            "back": _url(request, "agreements"),
+            "back": staff_url(request, "agreements"),
             "platform_institutions": selectors.platform_institutions(institution),
             "partner_units": _all_partner_units(institution),
-            "breadcrumbs": _crumbs(request, (_("New agreement"), "")),
+            "crumbs": _crumbs(request),
+            "current": _("New agreement"),
         },
     )
 
@@ -281,7 +274,8 @@ def agreement_detail(request: HttpRequest, agreement) -> HttpResponse:
             "partner_unit": names.unit(ours.partner_ounit_id),
             "movable_up": {b.pk for a, b in neighbours if a.mobility_type == b.mobility_type},
             "movable_down": {a.pk for a, b in neighbours if a.mobility_type == b.mobility_type},
-            "breadcrumbs": _crumbs(request, (str(ours), "")),
+            "crumbs": _crumbs(request),
+            "current": str(ours),
         },
     )
 
@@ -312,7 +306,8 @@ def agreement_edit(request: HttpRequest, agreement) -> HttpResponse:
             "submit": _("Save"),
             "back": _detail_url(request, ours),
             "partner_units": [(str(u.uuid), u.name) for u in selectors.units_of(ours.partner)],
-            "breadcrumbs": _agreement_crumbs(request, ours, (_("Edit"), "")),
+            "crumbs": _agreement_crumbs(request, ours),
+            "current": _("Edit"),
         },
     )
 
@@ -339,7 +334,8 @@ def agreement_link(request: HttpRequest, agreement) -> HttpResponse:
             "form": form,
             "on_platform": on_platform,
             "candidates": candidates,
-            "breadcrumbs": _agreement_crumbs(request, ours, (_("Link"), "")),
+            "crumbs": _agreement_crumbs(request, ours),
+            "current": _("Link"),
         },
     )
 
@@ -391,7 +387,8 @@ def agreement_terminate(request: HttpRequest, agreement) -> HttpResponse:
             ),
             "submit": _("Terminate the agreement"),
             "back": _detail_url(request, ours),
-            "breadcrumbs": _agreement_crumbs(request, ours, (_("Terminate"), "")),
+            "crumbs": _agreement_crumbs(request, ours),
+            "current": _("Terminate"),
         },
     )
 
@@ -405,7 +402,7 @@ def agreement_delete(request: HttpRequest, agreement) -> HttpResponse:
             request, services.agreement_delete, actor=request.user, agreement=ours
         ):
             messages.success(request, _("The agreement {code} was deleted.").format(code=ours))
-            return redirect(_url(request, "agreements"))
+            return redirect(staff_url(request, "agreements"))
         return redirect(_detail_url(request, ours))
     return _render(
         request,
@@ -419,7 +416,8 @@ def agreement_delete(request: HttpRequest, agreement) -> HttpResponse:
             ),
             "submit": _("Delete the agreement"),
             "back": _detail_url(request, ours),
-            "breadcrumbs": _agreement_crumbs(request, ours, (_("Delete"), "")),
+            "crumbs": _agreement_crumbs(request, ours),
+            "current": _("Delete"),
         },
     )
 
@@ -443,7 +441,8 @@ def _condition_page(
             "isced_groups": isced.grouped_choices(),
             "languages": language_suggestions(ours.owner, ours.partner),
             "units": [(str(u.uuid), f"{u.name}, {u.institution.display_name}") for u in units],
-            "breadcrumbs": _agreement_crumbs(request, ours, (title, "")),
+            "crumbs": _agreement_crumbs(request, ours),
+            "current": title,
         },
     )
 
@@ -522,7 +521,8 @@ def agreement_condition_remove(request: HttpRequest, agreement, condition) -> Ht
             "text": selectors.condition_title(found, names),
             "submit": _("Remove the condition"),
             "back": _detail_url(request, ours),
-            "breadcrumbs": _agreement_crumbs(request, ours, (_("Remove a condition"), "")),
+            "crumbs": _agreement_crumbs(request, ours),
+            "current": _("Remove a condition"),
         },
     )
 
@@ -555,7 +555,7 @@ def agreement_inbox(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         notifications.notices_mark_all_read(actor=request.user, institution=institution)
         messages.success(request, _("Every notice is marked as read."))
-        return redirect(_url(request, "agreement_inbox"))
+        return redirect(staff_url(request, "agreement_inbox"))
     notices = selectors.agreement_notices(institution)[:200]
     return _render(
         request,
@@ -563,7 +563,8 @@ def agreement_inbox(request: HttpRequest) -> HttpResponse:
         {
             "notices": [(n, notifications.describe(n)) for n in notices],
             "incoming": selectors.incoming_copies(institution),
-            "breadcrumbs": _crumbs(request, (_("Notices from partners"), "")),
+            "crumbs": _crumbs(request),
+            "current": _("Notices from partners"),
         },
     )
 
@@ -575,7 +576,9 @@ def agreement_notice_open(request: HttpRequest, notice) -> HttpResponse:
     notifications.notice_mark_read(actor=request.user, notice=found)
     # Only a path inside this institution's staff area: a notice never sends anyone elsewhere.
     prefix = f"/i/{request.institution.schac}/"
-    return redirect(found.link if found.link.startswith(prefix) else _url(request, "agreements"))
+    return redirect(
+        found.link if found.link.startswith(prefix) else staff_url(request, "agreements")
+    )
 
 
 @staff_view(MANAGE)
@@ -603,14 +606,9 @@ def agreement_incoming(request: HttpRequest, copy) -> HttpResponse:
                 for c in selectors.conditions_of(theirs)
             ],
             "unlinked_ours": with_same_partner,
-            "breadcrumbs": _crumbs(
-                request,
-                (
-                    _("Proposal from {partner}").format(
-                        partner=names.institution(theirs.owner.schac)
-                    ),
-                    "",
-                ),
+            "crumbs": _crumbs(request),
+            "current": _("Proposal from {partner}").format(
+                partner=names.institution(theirs.owner.schac)
             ),
         },
     )
@@ -662,7 +660,8 @@ def agreement_adopt(request: HttpRequest, copy) -> HttpResponse:
             "conditions": [
                 selectors.condition_title(c, names) for c in selectors.conditions_of(theirs)
             ],
-            "back": _url(request, "agreement_incoming", copy=theirs.uuid),
-            "breadcrumbs": _crumbs(request, (_("Create our copy"), "")),
+            "back": staff_url(request, "agreement_incoming", copy=theirs.uuid),
+            "crumbs": _crumbs(request),
+            "current": _("Create our copy"),
         },
     )

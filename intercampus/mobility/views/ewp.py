@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from intercampus.core.limits import BoundedTextFormMixin
 from intercampus.core.permissions import staff_view
 from intercampus.core.services import ServiceError
+from intercampus.core.staff_pages import staff_renderer, staff_url
 from intercampus.interop.schemas import EwpXmlError
 from intercampus.mobility.models import EwpImportJob
 from intercampus.mobility.services import ewp as services
@@ -90,23 +91,18 @@ class HashForm(BoundedTextFormMixin, forms.Form):
 # --- Helpers --------------------------------------------------------------------------------
 
 
-def _url(request: HttpRequest, name: str) -> str:
-    return reverse(f"staff:{name}", kwargs={"institution": request.institution.schac})
+_render_ewp = staff_renderer("mobility/ewp/")
 
 
 def _render(
     request: HttpRequest, template: str, title: str, context: dict[str, Any]
 ) -> HttpResponse:
     crumbs = [
-        (_("Staff area"), _url(request, "home")),
-        (_("Agreements"), _url(request, "agreements")),
-        (title, ""),
+        (staff_url(request, "home"), _("Staff area")),
+        (staff_url(request, "agreements"), _("Agreements")),
     ]
-    return render(
-        request,
-        f"mobility/ewp/{template}",
-        {"institution": request.institution, "breadcrumbs": crumbs, "title": title, **context},
-    )
+    context = {"crumbs": crumbs, "current": title, "title": title, **context}
+    return _render_ewp(request, template, context)
 
 
 def _refused(form: forms.Form, field: str, error: Exception) -> list[str]:
@@ -138,7 +134,7 @@ def ewp_export(request: HttpRequest) -> HttpResponse:
                 why=str(error)
             ),
         )
-        return redirect(_url(request, "agreements"))
+        return redirect(staff_url(request, "agreements"))
     response = HttpResponse(xml, content_type="application/xml; charset=utf-8")
     name = f"iias-{request.institution.schac}.xml"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -172,7 +168,7 @@ def ewp_import(request: HttpRequest) -> HttpResponse:
             )
             for warning in report.warnings:
                 messages.warning(request, warning)
-            return redirect(_url(request, "agreements"))
+            return redirect(staff_url(request, "agreements"))
     return _render(
         request,
         "import.html",

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from intercampus.core.permissions import staff_view
+from intercampus.core.staff_pages import staff_url
 from intercampus.network import forms, selectors, services
 from intercampus.network.models import Meeting, WorkGroup
 from intercampus.network.views.staff_common import (
@@ -28,7 +29,6 @@ from intercampus.network.views.staff_common import (
     _back,
     _home_crumb,
     _not_post,
-    _url,
 )
 
 # --- Coordinator: the group's meetings, decisions and actions ------------------------------
@@ -41,8 +41,9 @@ def _run_group(request: HttpRequest, consortium: str, group: str) -> WorkGroup:
 
 
 def _run_crumbs(request: HttpRequest, group: WorkGroup, *more) -> list:
-    page = _url(request, "work_group", consortium=group.consortium.slug, group=group.slug)
-    return [_home_crumb(request), (group.name, page if more else ""), *more]
+    """The trail to a page below the group's own page."""
+    page = staff_url(request, "work_group", consortium=group.consortium.slug, group=group.slug)
+    return [_home_crumb(request), (page, group.name), *more]
 
 
 def _action_context() -> dict[str, Any]:
@@ -78,13 +79,14 @@ def work_group(request: HttpRequest, consortium: str, group: str) -> HttpRespons
             "form": form,
             "form_open": request.method == "POST",
             **_action_context(),
-            "breadcrumbs": _run_crumbs(request, found),
+            "crumbs": [_home_crumb(request)],
+            "current": found.name,
         },
     )
 
 
 def _meeting_url(request: HttpRequest, group: WorkGroup, meeting: Meeting) -> str:
-    return _url(
+    return staff_url(
         request,
         "meeting",
         consortium=group.consortium.slug,
@@ -117,7 +119,8 @@ def _meeting_page(
             "decision_form": decision_form or forms.DecisionForm(prefix="decision"),
             "action_form": action_form or forms.ActionForm(prefix="action", institutions=owners),
             **_action_context(),
-            "breadcrumbs": _run_crumbs(request, group, (meeting.title, "")),
+            "crumbs": _run_crumbs(request, group),
+            "current": meeting.title,
         },
     )
 
@@ -149,7 +152,7 @@ def meeting_delete(request: HttpRequest, consortium: str, group: str, meeting) -
             messages.success(
                 request, _("The meeting {title} was deleted.").format(title=item.title)
             )
-            return redirect(_url(request, "work_group", consortium=consortium, group=group))
+            return redirect(staff_url(request, "work_group", consortium=consortium, group=group))
         return redirect(_meeting_url(request, found, item))
     return render(
         request,
@@ -158,12 +161,8 @@ def meeting_delete(request: HttpRequest, consortium: str, group: str, meeting) -
             "institution": request.institution,
             "group": found,
             "meeting": item,
-            "breadcrumbs": _run_crumbs(
-                request,
-                found,
-                (item.title, _meeting_url(request, found, item)),
-                (_("Delete"), ""),
-            ),
+            "crumbs": _run_crumbs(request, found, (_meeting_url(request, found, item), item.title)),
+            "current": _("Delete"),
         },
     )
 
@@ -240,7 +239,7 @@ def action_status(request: HttpRequest, consortium: str, group: str, action) -> 
     default = (
         _meeting_url(request, found, item.meeting)
         if item.meeting
-        else _url(request, "work_group", consortium=consortium, group=group)
+        else staff_url(request, "work_group", consortium=consortium, group=group)
     )
     if request.htmx:
         item.refresh_from_db()
@@ -276,7 +275,7 @@ def action_delete(request: HttpRequest, consortium: str, group: str, action) -> 
     default = (
         _meeting_url(request, found, item.meeting)
         if item.meeting
-        else _url(request, "work_group", consortium=consortium, group=group)
+        else staff_url(request, "work_group", consortium=consortium, group=group)
     )
     if _attempt_or_message(request, services.action_delete, actor=request.user, action=item):
         messages.success(request, _("The action {title} was deleted.").format(title=item))

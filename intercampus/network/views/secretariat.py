@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from intercampus.core.permissions import staff_view
+from intercampus.core.staff_pages import staff_url
 from intercampus.network import forms, selectors, services
 from intercampus.network.models import Consortium, Project, WorkGroup
 from intercampus.network.views.staff_common import (
@@ -30,7 +31,6 @@ from intercampus.network.views.staff_common import (
     _form_page,
     _home_crumb,
     _not_post,
-    _url,
 )
 
 # --- Secretariat: the consortium and its memberships ---------------------------------------
@@ -53,7 +53,8 @@ def consortium(request: HttpRequest, slug: str) -> HttpResponse:
             "members": members,
             "partners": partners,
             "ended": selectors.ended_memberships(managed),
-            "breadcrumbs": [_home_crumb(request), (str(managed), "")],
+            "crumbs": [_home_crumb(request)],
+            "current": str(managed),
         },
     )
 
@@ -61,7 +62,7 @@ def consortium(request: HttpRequest, slug: str) -> HttpResponse:
 @staff_view(MANAGE_CONSORTIUM)
 def consortium_edit(request: HttpRequest, slug: str) -> HttpResponse:
     managed = _consortium(request, slug)
-    back = _url(request, "consortium", slug=slug)
+    back = staff_url(request, "consortium", slug=slug)
     initial = {"description": managed.description, "website": managed.website}
     form = forms.ConsortiumForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -81,14 +82,15 @@ def consortium_edit(request: HttpRequest, slug: str) -> HttpResponse:
         title=_("Edit {consortium}").format(consortium=managed),
         submit=_("Save"),
         back=back,
-        breadcrumbs=_consortium_crumbs(request, managed, (_("Edit"), "")),
+        crumbs=_consortium_crumbs(request, managed),
+        current=_("Edit"),
     )
 
 
 @staff_view(MANAGE_CONSORTIUM)
 def membership_add(request: HttpRequest, slug: str) -> HttpResponse:
     managed = _consortium(request, slug)
-    back = _url(request, "consortium", slug=slug)
+    back = staff_url(request, "consortium", slug=slug)
     form = forms.MembershipAddForm(
         request.POST or None, institutions=selectors.institutions_outside(managed)
     )
@@ -115,18 +117,19 @@ def membership_add(request: HttpRequest, slug: str) -> HttpResponse:
         intro=_("Choose an institution that is already on the platform."),
         aside_link=(
             _("Add an institution that is not on the platform yet"),
-            _url(request, "member_new", slug=slug),
+            staff_url(request, "member_new", slug=slug),
         ),
         submit=_("Add"),
         back=back,
-        breadcrumbs=_consortium_crumbs(request, managed, (_("Add a member"), "")),
+        crumbs=_consortium_crumbs(request, managed),
+        current=_("Add a member"),
     )
 
 
 @staff_view(MANAGE_CONSORTIUM)
 def member_new(request: HttpRequest, slug: str) -> HttpResponse:
     managed = _consortium(request, slug)
-    back = _url(request, "consortium", slug=slug)
+    back = staff_url(request, "consortium", slug=slug)
     form = forms.MemberInstitutionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         ok, membership = _attempt(
@@ -152,7 +155,8 @@ def member_new(request: HttpRequest, slug: str) -> HttpResponse:
         title=_("Add a new institution to {consortium}").format(consortium=managed),
         submit=_("Add"),
         back=back,
-        breadcrumbs=_consortium_crumbs(request, managed, (_("New institution"), "")),
+        crumbs=_consortium_crumbs(request, managed),
+        current=_("New institution"),
     )
 
 
@@ -160,7 +164,7 @@ def member_new(request: HttpRequest, slug: str) -> HttpResponse:
 def membership_edit(request: HttpRequest, slug: str, membership) -> HttpResponse:
     managed = _consortium(request, slug)
     found = selectors.get_membership(managed, membership)
-    back = _url(request, "consortium", slug=slug)
+    back = staff_url(request, "consortium", slug=slug)
     initial = {"kind": found.kind, "since": found.since, "until": found.until}
     form = forms.MembershipChangeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -185,7 +189,8 @@ def membership_edit(request: HttpRequest, slug: str, membership) -> HttpResponse
         title=_("Membership of {institution}").format(institution=found.institution),
         submit=_("Save"),
         back=back,
-        breadcrumbs=_consortium_crumbs(request, managed, (str(found.institution), "")),
+        crumbs=_consortium_crumbs(request, managed),
+        current=str(found.institution),
     )
 
 
@@ -271,8 +276,8 @@ def members_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
 # --- Secretariat: work groups --------------------------------------------------------------
 
 
-def _groups_crumb(request: HttpRequest, managed: Consortium) -> tuple[Any, str]:
-    return (_("Work groups"), _url(request, "work_groups", slug=managed.slug))
+def _groups_crumb(request: HttpRequest, managed: Consortium) -> tuple[str, Any]:
+    return (staff_url(request, "work_groups", slug=managed.slug), _("Work groups"))
 
 
 def _group_crumbs(request: HttpRequest, managed: Consortium, group: WorkGroup, *more) -> list:
@@ -280,7 +285,7 @@ def _group_crumbs(request: HttpRequest, managed: Consortium, group: WorkGroup, *
         request,
         managed,
         _groups_crumb(request, managed),
-        (group.name, _url(request, "work_group_manage", slug=managed.slug, group=group.slug)),
+        (staff_url(request, "work_group_manage", slug=managed.slug, group=group.slug), group.name),
         *more,
     )
 
@@ -295,7 +300,8 @@ def work_groups(request: HttpRequest, slug: str) -> HttpResponse:
             "institution": request.institution,
             "consortium": managed,
             "groups": selectors.consortium_work_groups(managed),
-            "breadcrumbs": _consortium_crumbs(request, managed, (_("Work groups"), "")),
+            "crumbs": _consortium_crumbs(request, managed),
+            "current": _("Work groups"),
         },
     )
 
@@ -314,16 +320,15 @@ def work_group_create(request: HttpRequest, slug: str) -> HttpResponse:
         )
         if ok:
             messages.success(request, _("The group {name} was created.").format(name=group.name))
-            return redirect(_url(request, "work_group_manage", slug=slug, group=group.slug))
+            return redirect(staff_url(request, "work_group_manage", slug=slug, group=group.slug))
     return _form_page(
         request,
         form=form,
         title=_("New work group"),
         submit=_("Create"),
-        back=_url(request, "work_groups", slug=slug),
-        breadcrumbs=_consortium_crumbs(
-            request, managed, _groups_crumb(request, managed), (_("New"), "")
-        ),
+        back=staff_url(request, "work_groups", slug=slug),
+        crumbs=_consortium_crumbs(request, managed, _groups_crumb(request, managed)),
+        current=_("New"),
     )
 
 
@@ -341,9 +346,8 @@ def work_group_manage(request: HttpRequest, slug: str, group: str) -> HttpRespon
             "appointments": selectors.appointments_of(found),
             "members": selectors.work_group_members(found),
             "access_points": selectors.access_points_for(found),
-            "breadcrumbs": _consortium_crumbs(
-                request, managed, _groups_crumb(request, managed), (found.name, "")
-            ),
+            "crumbs": _consortium_crumbs(request, managed, _groups_crumb(request, managed)),
+            "current": found.name,
         },
     )
 
@@ -365,7 +369,7 @@ def work_group_edit(request: HttpRequest, slug: str, group: str) -> HttpResponse
         )
         if ok:
             messages.success(request, _("The group {name} was saved.").format(name=found.name))
-            return redirect(_url(request, "work_group_manage", slug=slug, group=found.slug))
+            return redirect(staff_url(request, "work_group_manage", slug=slug, group=found.slug))
         # The refused values stay on the form; the page around it shows the stored group.
         found = selectors.get_work_group(managed, group)
     return _form_page(
@@ -373,8 +377,9 @@ def work_group_edit(request: HttpRequest, slug: str, group: str) -> HttpResponse
         form=form,
         title=_("Edit {name}").format(name=found.name),
         submit=_("Save"),
-        back=_url(request, "work_group_manage", slug=slug, group=group),
-        breadcrumbs=_group_crumbs(request, managed, found, (_("Edit"), "")),
+        back=staff_url(request, "work_group_manage", slug=slug, group=group),
+        crumbs=_group_crumbs(request, managed, found),
+        current=_("Edit"),
     )
 
 
@@ -382,7 +387,7 @@ def work_group_edit(request: HttpRequest, slug: str, group: str) -> HttpResponse
 def work_group_appoint(request: HttpRequest, slug: str, group: str) -> HttpResponse:
     managed = _consortium(request, slug)
     found = selectors.get_work_group(managed, group)
-    back = _url(request, "work_group_manage", slug=slug, group=group)
+    back = staff_url(request, "work_group_manage", slug=slug, group=group)
     form = forms.AppointmentForm(
         request.POST or None, institutions=selectors.current_member_institutions(managed)
     )
@@ -415,7 +420,8 @@ def work_group_appoint(request: HttpRequest, slug: str, group: str) -> HttpRespo
         ),
         submit=_("Appoint"),
         back=back,
-        breadcrumbs=_group_crumbs(request, managed, found, (_("Appoint a coordinator"), "")),
+        crumbs=_group_crumbs(request, managed, found),
+        current=_("Appoint a coordinator"),
     )
 
 
@@ -423,7 +429,7 @@ def work_group_appoint(request: HttpRequest, slug: str, group: str) -> HttpRespo
 def work_group_member_add(request: HttpRequest, slug: str, group: str) -> HttpResponse:
     managed = _consortium(request, slug)
     found = selectors.get_work_group(managed, group)
-    back = _url(request, "work_group_manage", slug=slug, group=group)
+    back = staff_url(request, "work_group_manage", slug=slug, group=group)
     candidates = selectors.institutions_to_seat(found)
     form = forms.WorkGroupMemberForm(
         request.POST or None, institutions=candidates, people=selectors.people_at(candidates)
@@ -462,7 +468,8 @@ def work_group_member_add(request: HttpRequest, slug: str, group: str) -> HttpRe
         intro=_("Choose the representative among the institution's people, or name a new one."),
         submit=_("Add"),
         back=back,
-        breadcrumbs=_group_crumbs(request, managed, found, (_("Add a member"), "")),
+        crumbs=_group_crumbs(request, managed, found),
+        current=_("Add a member"),
     )
 
 
@@ -482,14 +489,14 @@ def work_group_member_remove(request: HttpRequest, slug: str, group: str, member
                 institution=seat.institution, group=found.name
             ),
         )
-    return redirect(_url(request, "work_group_manage", slug=slug, group=group))
+    return redirect(staff_url(request, "work_group_manage", slug=slug, group=group))
 
 
 @staff_view(MANAGE_CONSORTIUM)
 def access_point_set(request: HttpRequest, slug: str, group: str) -> HttpResponse:
     managed = _consortium(request, slug)
     found = selectors.get_work_group(managed, group)
-    back = _url(request, "work_group_manage", slug=slug, group=group)
+    back = staff_url(request, "work_group_manage", slug=slug, group=group)
     form = forms.AccessPointForm(
         request.POST or None,
         institutions=selectors.current_member_institutions(managed).filter(
@@ -520,15 +527,16 @@ def access_point_set(request: HttpRequest, slug: str, group: str) -> HttpRespons
         intro=_("Members of the group act as the consortium's access points to their countries."),
         submit=_("Save"),
         back=back,
-        breadcrumbs=_group_crumbs(request, managed, found, (_("Access point"), "")),
+        crumbs=_group_crumbs(request, managed, found),
+        current=_("Access point"),
     )
 
 
 # --- Secretariat: projects -----------------------------------------------------------------
 
 
-def _projects_crumb(request: HttpRequest, managed: Consortium) -> tuple[Any, str]:
-    return (_("Projects"), _url(request, "projects", slug=managed.slug))
+def _projects_crumb(request: HttpRequest, managed: Consortium) -> tuple[str, Any]:
+    return (staff_url(request, "projects", slug=managed.slug), _("Projects"))
 
 
 @staff_view(MANAGE_CONSORTIUM)
@@ -541,7 +549,8 @@ def projects(request: HttpRequest, slug: str) -> HttpResponse:
             "institution": request.institution,
             "consortium": managed,
             "projects": selectors.projects_of(managed).prefetch_related("outputs"),
-            "breadcrumbs": _consortium_crumbs(request, managed, (_("Projects"), "")),
+            "crumbs": _consortium_crumbs(request, managed),
+            "current": _("Projects"),
         },
     )
 
@@ -560,16 +569,15 @@ def project_create(request: HttpRequest, slug: str) -> HttpResponse:
         )
         if ok:
             messages.success(request, _("The project {name} was created.").format(name=project))
-            return redirect(_url(request, "project", slug=slug, project=project.slug))
+            return redirect(staff_url(request, "project", slug=slug, project=project.slug))
     return _form_page(
         request,
         form=form,
         title=_("New project"),
         submit=_("Create"),
-        back=_url(request, "projects", slug=slug),
-        breadcrumbs=_consortium_crumbs(
-            request, managed, _projects_crumb(request, managed), (_("New"), "")
-        ),
+        back=staff_url(request, "projects", slug=slug),
+        crumbs=_consortium_crumbs(request, managed, _projects_crumb(request, managed)),
+        current=_("New"),
     )
 
 
@@ -592,9 +600,8 @@ def _project_page(
             or forms.ProjectPartnerForm(prefix="partner", institutions=_partner_choices(project)),
             "output_form": output_form or forms.ProjectOutputForm(prefix="output"),
             "output_statuses": forms.OutputStatusForm.base_fields["status"].choices,
-            "breadcrumbs": _consortium_crumbs(
-                request, managed, _projects_crumb(request, managed), (project.acronym, "")
-            ),
+            "crumbs": _consortium_crumbs(request, managed, _projects_crumb(request, managed)),
+            "current": project.acronym,
         },
     )
 
@@ -624,21 +631,21 @@ def project_edit(request: HttpRequest, slug: str, project: str) -> HttpResponse:
         )
         if ok:
             messages.success(request, _("The project {name} was saved.").format(name=found))
-            return redirect(_url(request, "project", slug=slug, project=found.slug))
+            return redirect(staff_url(request, "project", slug=slug, project=found.slug))
         found = selectors.get_consortium_project(managed, project)
     return _form_page(
         request,
         form=form,
         title=_("Edit {name}").format(name=found.acronym),
         submit=_("Save"),
-        back=_url(request, "project", slug=slug, project=project),
-        breadcrumbs=_consortium_crumbs(
+        back=staff_url(request, "project", slug=slug, project=project),
+        crumbs=_consortium_crumbs(
             request,
             managed,
             _projects_crumb(request, managed),
-            (found.acronym, _url(request, "project", slug=slug, project=project)),
-            (_("Edit"), ""),
+            (staff_url(request, "project", slug=slug, project=project), found.acronym),
         ),
+        current=_("Edit"),
     )
 
 
@@ -646,7 +653,7 @@ def project_edit(request: HttpRequest, slug: str, project: str) -> HttpResponse:
 def project_partner_add(request: HttpRequest, slug: str, project: str) -> HttpResponse:
     managed = _consortium(request, slug)
     found = selectors.get_consortium_project(managed, project)
-    page = _url(request, "project", slug=slug, project=project)
+    page = staff_url(request, "project", slug=slug, project=project)
     if request.method != "POST":
         return redirect(page)
     form = forms.ProjectPartnerForm(
@@ -679,14 +686,14 @@ def project_partner_remove(request: HttpRequest, slug: str, project: str, partne
         request, services.project_partner_remove, actor=request.user, partner=gone
     ):
         messages.success(request, _("{name} was removed.").format(name=gone.display_name))
-    return redirect(_url(request, "project", slug=slug, project=project))
+    return redirect(staff_url(request, "project", slug=slug, project=project))
 
 
 @staff_view(MANAGE_CONSORTIUM)
 def project_output_add(request: HttpRequest, slug: str, project: str) -> HttpResponse:
     managed = _consortium(request, slug)
     found = selectors.get_consortium_project(managed, project)
-    page = _url(request, "project", slug=slug, project=project)
+    page = staff_url(request, "project", slug=slug, project=project)
     if request.method != "POST":
         return redirect(page)
     form = forms.ProjectOutputForm(request.POST, prefix="output")
@@ -737,4 +744,4 @@ def project_output_status(request: HttpRequest, slug: str, project: str, output)
         messages.success(request, _("The status of {title} was saved.").format(title=item))
     elif not form.is_valid():
         messages.error(request, _("Choose one of the listed statuses."))
-    return redirect(_url(request, "project", slug=slug, project=project))
+    return redirect(staff_url(request, "project", slug=slug, project=project))

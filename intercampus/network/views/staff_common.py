@@ -14,11 +14,11 @@ from django.http import (
     HttpResponseRedirect,
 )
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from intercampus.core.services import ServiceError
+from intercampus.core.staff_pages import staff_url
 from intercampus.network import forms
 from intercampus.network.choices import ActionStatus
 from intercampus.network.models import Consortium
@@ -29,10 +29,6 @@ UNFINISHED = frozenset({ActionStatus.OPEN, ActionStatus.IN_PROGRESS})
 
 
 # --- Helpers -------------------------------------------------------------------------------
-
-
-def _url(request: HttpRequest, name: str, **kwargs: Any) -> str:
-    return reverse(f"staff:{name}", kwargs={"institution": request.institution.schac, **kwargs})
 
 
 def _attempt(form, service: Callable[..., Any], **kwargs: Any) -> tuple[bool, Any]:
@@ -75,14 +71,14 @@ def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
     return redirect(default)
 
 
-def _home_crumb(request: HttpRequest) -> tuple[Any, str]:
-    return (_("Staff area"), _url(request, "home"))
+def _home_crumb(request: HttpRequest) -> tuple[str, Any]:
+    return (staff_url(request, "home"), _("Staff area"))
 
 
 def _consortium_crumbs(request: HttpRequest, consortium: Consortium, *more) -> list:
     return [
         _home_crumb(request),
-        (str(consortium), _url(request, "consortium", slug=consortium.slug)),
+        (staff_url(request, "consortium", slug=consortium.slug), str(consortium)),
         *more,
     ]
 
