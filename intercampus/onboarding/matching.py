@@ -90,8 +90,11 @@ _ADD = 32
 # For the first _DROP_ROUNDS rounds, kept pairs more than _DROP_SLACK points below their row's
 # profit at the current prices are dropped before the next solve.
 _DROP_ROUNDS = 8
-# A pricing adds, with the improving pairs, those within _MARGIN points of improving.
+# A pricing adds, with the improving pairs, those within _MARGIN points of improving
+# (_STORED_MARGIN with every score stored: the certificate then adds the pairs that move
+# prices, and fewer pairs make each solve quicker).
 _MARGIN = 2
+_STORED_MARGIN = 0
 _DROP_SLACK = 4
 # The scan also keeps, per buddy, its _COL_TIMES x capacity + _COL_EXTRA best newcomers: when
 # newcomers crowd on the same few buddies, their own best pairs alone cannot fill the others,
@@ -106,7 +109,7 @@ _PLENTY = 1.25
 _STORE_BYTES = 320 << 20
 # With every score stored: rounds of the auction that sets the first prices, and the pairs
 # kept per row at those prices (within _SEL_DELTA of its best, at most _SEL_KEEP).
-_AUCTION_ROUNDS = 10
+_AUCTION_ROUNDS = 20
 _AUCTION_CHUNKS = 16  # bidders in this many chunks per round (at least _AUCTION_CHUNK_LEAST)
 _AUCTION_CHUNK_LEAST = 64
 _AUCTION_UNTIL = 50  # ... or until fewer than one newcomer in _AUCTION_UNTIL is unplaced
@@ -1084,7 +1087,8 @@ class _Programme:
             # Improving pairs, and those a little short of it (prices move from round to
             # round): all of a row's when they are few, else its _ADD most profitable.
             improving = profit.max(axis=1) > row_rho
-            near = profit > (row_rho - _MARGIN).astype(profit.dtype)[:, None]
+            margin = _MARGIN if self.stored is None else _STORED_MARGIN
+            near = profit > (row_rho - margin).astype(profit.dtype)[:, None]
             rr, cc = np.divmod(np.flatnonzero(near), m)
             mine = improving[rr]
             rr, cc = rr[mine], cc[mine]
