@@ -790,8 +790,12 @@ class _Programme:
         w2 = np.maximum(w2[bidding], 0)
         owner[rows] = j
         bid[rows] = prices[j] + w1[bidding] - w2 + 1
-        # Each buddy keeps its capacity's worth of the highest bids (lowest row on ties).
+        # Each buddy bid for keeps its capacity's worth of the highest bids (lowest row on
+        # ties); the others keep their bids and prices.
+        touched = np.zeros(m, dtype=bool)
+        touched[j] = True
         held = np.flatnonzero(owner >= 0)
+        held = held[touched[owner[held]]]
         order = np.lexsort((held, -bid[held], owner[held]))
         held = held[order]
         col = owner[held]
@@ -799,7 +803,7 @@ class _Programme:
         out = held[rank >= caps[col]]
         owner[out] = -1
         full = rank == caps[col] - 1
-        prices[:] = 0
+        prices[touched] = 0
         prices[col[full]] = bid[held[full]]
         return np.concatenate((active[~bidding], out))
         return prices
