@@ -944,10 +944,15 @@ class _Programme:
             # At ``cut``, ties (many in crowded cohorts) are broken by a column order rotated
             # per row: were it the lowest columns for every row, the buddies of high columns
             # would be nobody's candidate.
+            # The row's pairs at ``cut`` come in column order: rank them from the row's
+            # first column at or after its ``turn`` on, wrapping round (no sort needed).
             at_cut = np.flatnonzero(below == cut[rr])
-            turn = (cc[at_cut] + rows[rr[at_cut]] * _TURN) % self.m
-            at_cut = at_cut[np.argsort(rr[at_cut] * self.m + turn)]
-            rank = np.arange(len(at_cut)) - np.searchsorted(rr[at_cut], rr[at_cut])
+            at_r = rr[at_cut]
+            rank = np.arange(len(at_cut)) - np.searchsorted(at_r, at_r)
+            turn = (-rows * _TURN) % self.m
+            before = np.bincount(at_r[cc[at_cut] < turn[at_r]], minlength=len(rows))
+            count = np.bincount(at_r, minlength=len(rows))
+            rank = (rank - before[at_r]) % np.maximum(count[at_r], 1)
             inside = below < cut[rr]
             inside[at_cut[rank < room[rr[at_cut]]]] = True
             over = np.flatnonzero(~inside)
