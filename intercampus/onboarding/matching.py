@@ -90,8 +90,11 @@ _ADD = 32
 # For the first _DROP_ROUNDS rounds, kept pairs more than _DROP_SLACK points below their row's
 # profit at the current prices are dropped before the next solve.
 _DROP_ROUNDS = 8
-# A pricing adds, with the improving pairs, those within _MARGIN points of improving.
+# A pricing adds, with the improving pairs, those within _MARGIN points of improving
+# (_STORED_MARGIN with every score stored: the certificate then adds the pairs that move
+# prices, and fewer pairs make each solve quicker).
 _MARGIN = 2
+_STORED_MARGIN = 0
 _DROP_SLACK = 4
 # The scan also keeps, per buddy, its _COL_TIMES x capacity + _COL_EXTRA best newcomers: when
 # newcomers crowd on the same few buddies, their own best pairs alone cannot fill the others,
@@ -106,13 +109,16 @@ _PLENTY = 1.25
 _STORE_BYTES = 320 << 20
 # With every score stored: rounds of the auction that sets the first prices, and the pairs
 # kept per row at those prices (within _SEL_DELTA of its best, at most _SEL_KEEP).
-_AUCTION_ROUNDS = 10
+_AUCTION_ROUNDS = 20
+_AUCTION_CHUNKS = 16  # bidders in this many chunks per round (at least _AUCTION_CHUNK_LEAST)
+_AUCTION_CHUNK_LEAST = 64
 _AUCTION_UNTIL = 50  # ... or until fewer than one newcomer in _AUCTION_UNTIL is unplaced
 # Bellman-Ford passes of the certificate over every stored pair before it gives up and
 # hands the pairs that raised prices to the next solve.
 _CERTIFY_ROUNDS = 40
 _SEL_DELTA = 8
 _SEL_KEEP = 32
+_TURN = 2654435761  # a row's rotation of the columns among ties (Knuth's multiplicative hash)
 # Elements in one block of the scan (rows x buddies); about 256 KiB of uint8.
 _BLOCK = 1 << 18
 # A lookup table (distinct keys x buddies) above this many bytes is built block by block.
@@ -566,8 +572,8 @@ class _Programme:
         if self.stored is not None:
             # Every score stored: prices from a quick auction choose the first pairs.
             self._scan()
-            prices = self._auction()
-            r, c, s, limit = self._select(prices, self._most_matched())
+            prices, owner = self._auction()
+            r, c, s, limit = self._select(prices, (self._most_matched(), owner))
             bound = self.stored.max(axis=1).astype(np.int64) - self.scorer.off
             bound[bound < 0] = _NEG
             limit = np.minimum(limit, bound)
@@ -739,51 +745,67 @@ class _Programme:
         with ThreadPoolExecutor(threads) as pool:
             return list(pool.map(work, blocks))
 
-    def _auction(self) -> np.ndarray:
-        """Buddy prices from a few rounds of a capacitated auction (Jacobi: every unplaced
-        newcomer bids at once for its best buddy at the current prices, raising its price by
-        its margin over its second best; a full buddy keeps its highest bids). A heuristic
-        for the first prices only: the rounds after it make the result exact whatever it
-        returns."""
-        n, m = self.n, self.m
-        caps = self.caps
+    def _auction(self) -> tuple[np.ndarray, np.ndarray]:
+        """Buddy prices from a few rounds of a capacitated auction (every unplaced newcomer
+        bids for its best buddy at the current prices, raising its price by its margin over
+        its second best; a full buddy keeps its highest bids), and the buddy column holding
+        each row's bid (-1: none). Each round goes through the bidders in _AUCTION_CHUNKS
+        chunks, each seeing the prices the chunks before it set: when newcomers crowd on a
+        few buddies, bidding all at once would mostly collide. A heuristic for the first
+        prices only: the rounds after it make the result exact whatever it returns."""
+        n = self.n
         owner = np.full(n, -1, dtype=np.int64)  # buddy holding each row's bid
         bid = np.zeros(n, dtype=np.int64)
-        prices = np.zeros(m, dtype=np.int64)
+        prices = np.zeros(self.m, dtype=np.int64)
         active = np.arange(n)
         for _ in range(_AUCTION_ROUNDS):
             if len(active) * _AUCTION_UNTIL <= n:
                 break  # the few bids left would hardly move the prices
+            step = max(_AUCTION_CHUNK_LEAST, -(-len(active) // _AUCTION_CHUNKS))
+            evicted = []
+            for lo in range(0, len(active), step):
+                evicted.append(self._bid(active[lo : lo + step], owner, bid, prices))
+            active = np.sort(np.concatenate(evicted))
+        return prices, owner
 
-            def two_best(rows: np.ndarray, prices=prices) -> tuple:
-                profit = self._profits(rows, prices, small=True)
-                j = profit.argmax(axis=1)
-                k = np.arange(len(j))
-                w1 = profit[k, j]
-                profit[k, j] = self.small_neg
-                w2 = profit.max(axis=1) if m > 1 else np.full(len(j), self.small_neg)
-                return j, w1, w2
+    def _bid(self, active, owner, bid, prices) -> np.ndarray:
+        """One chunk of an auction round: ``active`` rows bid at ``prices``; ``owner``,
+        ``bid`` and ``prices`` are updated in place; returns the rows left without a buddy."""
+        m, caps = self.m, self.caps
 
-            parts = self._by_blocks(active, two_best)
-            j, w1, w2 = (np.concatenate([p[i] for p in parts]).astype(np.int64) for i in range(3))
-            # A newcomer with no pair left worth a bid (the prices passed its best) drops out.
-            bidding = w1 >= 0
-            rows, j = active[bidding], j[bidding]
-            w2 = np.maximum(w2[bidding], 0)
-            owner[rows] = j
-            bid[rows] = prices[j] + w1[bidding] - w2 + 1
-            # Each buddy keeps its capacity's worth of the highest bids (lowest row on ties).
-            held = np.flatnonzero(owner >= 0)
-            order = np.lexsort((held, -bid[held], owner[held]))
-            held = held[order]
-            col = owner[held]
-            rank = np.arange(len(held)) - np.searchsorted(col, col, side="left")
-            out = held[rank >= caps[col]]
-            owner[out] = -1
-            full = rank == caps[col] - 1
-            prices[:] = 0
-            prices[col[full]] = bid[held[full]]
-            active = out
+        def two_best(rows: np.ndarray) -> tuple:
+            profit = self._profits(rows, prices, small=True)
+            j = profit.argmax(axis=1)
+            k = np.arange(len(j))
+            w1 = profit[k, j]
+            profit[k, j] = self.small_neg
+            w2 = profit.max(axis=1) if m > 1 else np.full(len(j), self.small_neg)
+            return j, w1, w2
+
+        parts = self._by_blocks(active, two_best)
+        j, w1, w2 = (np.concatenate([p[i] for p in parts]).astype(np.int64) for i in range(3))
+        # A newcomer with no pair left worth a bid (the prices passed its best) drops out.
+        bidding = w1 >= 0
+        rows, j = active[bidding], j[bidding]
+        w2 = np.maximum(w2[bidding], 0)
+        owner[rows] = j
+        bid[rows] = prices[j] + w1[bidding] - w2 + 1
+        # Each buddy bid for keeps its capacity's worth of the highest bids (lowest row on
+        # ties); the others keep their bids and prices.
+        touched = np.zeros(m, dtype=bool)
+        touched[j] = True
+        held = np.flatnonzero(owner >= 0)
+        held = held[touched[owner[held]]]
+        order = np.lexsort((held, -bid[held], owner[held]))
+        held = held[order]
+        col = owner[held]
+        rank = np.arange(len(held)) - np.searchsorted(col, col, side="left")
+        out = held[rank >= caps[col]]
+        owner[out] = -1
+        full = rank == caps[col] - 1
+        prices[touched] = 0
+        prices[col[full]] = bid[held[full]]
+        return np.concatenate((active[~bidding], out))
         return prices
 
     def _certify(self, beta: np.ndarray, v: np.ndarray) -> tuple | None:
@@ -888,10 +910,11 @@ class _Programme:
                 place_used[ui] += f
         return beta
 
-    def _select(self, prices: np.ndarray, also: np.ndarray) -> tuple[np.ndarray, ...]:
+    def _select(self, prices: np.ndarray, also: tuple) -> tuple[np.ndarray, ...]:
         """Per row the pairs within _SEL_DELTA of its best reduced profit at ``prices`` (at
-        most _SEL_KEEP, the best) and its pair in ``also`` (a column per row, -1: none), and
-        the greatest reduced profit of the pairs left out."""
+        most _SEL_KEEP, the best, ties in a column order rotated per row) and its pairs in
+        ``also`` (arrays of a column per row, -1: none), and the greatest reduced profit of
+        the pairs left out."""
         take = min(_SEL_KEEP, self.m)
 
         def pick(rows: np.ndarray) -> tuple:
@@ -918,8 +941,18 @@ class _Programme:
                 ],
                 0,
             )
+            # At ``cut``, ties (many in crowded cohorts) are broken by a column order rotated
+            # per row: were it the lowest columns for every row, the buddies of high columns
+            # would be nobody's candidate.
+            # The row's pairs at ``cut`` come in column order: rank them from the row's
+            # first column at or after its ``turn`` on, wrapping round (no sort needed).
             at_cut = np.flatnonzero(below == cut[rr])
-            rank = np.arange(len(at_cut)) - np.searchsorted(rr[at_cut], rr[at_cut])
+            at_r = rr[at_cut]
+            rank = np.arange(len(at_cut)) - np.searchsorted(at_r, at_r)
+            turn = (-rows * _TURN) % self.m
+            before = np.bincount(at_r[cc[at_cut] < turn[at_r]], minlength=len(rows))
+            count = np.bincount(at_r, minlength=len(rows))
+            rank = (rank - before[at_r]) % np.maximum(count[at_r], 1)
             inside = below < cut[rr]
             inside[at_cut[rank < room[rr[at_cut]]]] = True
             over = np.flatnonzero(~inside)
@@ -931,16 +964,19 @@ class _Programme:
                 out = worst < levels
                 limit[out] = np.maximum(limit[out], best[out].astype(np.int64) - worst[out])
             rr, cc = rr[inside], cc[inside]
-            extra = also[rows]
-            has = np.flatnonzero((extra >= 0) & ~keep[np.arange(len(rows)), extra])
-            return rows[np.concatenate((rr, has))], np.concatenate((cc, extra[has])), limit
+            out_r, out_c = [rr], [cc]
+            for columns in also:
+                extra = columns[rows]
+                has = np.flatnonzero((extra >= 0) & ~keep[np.arange(len(rows)), extra])
+                out_r.append(has)
+                out_c.append(extra[has])
+            return rows[np.concatenate(out_r)], np.concatenate(out_c), limit
 
         parts = self._by_blocks(np.arange(self.n), pick)
         r, c, limit = (np.concatenate([p[i] for p in parts]) for i in range(3))
         limit[limit <= self.small_neg] = _NEG
-        key = r * self.m + c
-        order = np.argsort(key)
-        r, c = r[order], c[order]
+        key = np.unique(r * self.m + c)  # the extra columns of a row may coincide
+        r, c = np.divmod(key, self.m)
         s = self.stored[r, c].astype(np.int64) - self.scorer.off
         return r, c, s, limit
 
@@ -1060,7 +1096,8 @@ class _Programme:
             # Improving pairs, and those a little short of it (prices move from round to
             # round): all of a row's when they are few, else its _ADD most profitable.
             improving = profit.max(axis=1) > row_rho
-            near = profit > (row_rho - _MARGIN).astype(profit.dtype)[:, None]
+            margin = _MARGIN if self.stored is None else _STORED_MARGIN
+            near = profit > (row_rho - margin).astype(profit.dtype)[:, None]
             rr, cc = np.divmod(np.flatnonzero(near), m)
             mine = improving[rr]
             rr, cc = rr[mine], cc[mine]

@@ -327,15 +327,19 @@ def test_optimal_when_the_scores_are_not_stored(instance, few):
 @FAST
 @given(crowded_cohorts())
 def test_optimal_whatever_the_first_prices(instance):
-    """No auction (all prices 0) or a long one: only the number of rounds changes."""
+    """No auction (all prices 0), a long one, or one bidder at a time, and few first pairs
+    per newcomer (ties at the cut broken per row): only the number of rounds changes."""
     newcomers, buddies = instance
-    for rounds in (0, 200):
-        saved = matching._AUCTION_ROUNDS
-        matching._AUCTION_ROUNDS = rounds
+    names = ("_AUCTION_ROUNDS", "_AUCTION_CHUNK_LEAST", "_SEL_KEEP", "_SEL_DELTA")
+    for values in ((0, 64, 32, 8), (200, 64, 32, 8), (200, 1, 2, 8), (3, 1, 3, 0)):
+        saved = [getattr(matching, name) for name in names]
+        for name, value in zip(names, values, strict=True):
+            setattr(matching, name, value)
         try:
             result = match(newcomers, buddies)
         finally:
-            matching._AUCTION_ROUNDS = saved
+            for name, value in zip(names, saved, strict=True):
+                setattr(matching, name, value)
         check_feasible(result, newcomers, buddies)
         assert (result.matched, result.total) == reference(newcomers, buddies)
 
