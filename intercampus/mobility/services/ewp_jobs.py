@@ -74,6 +74,9 @@ def iias_import_job_run(*, job_uuid: str, actor_id: int | None) -> dict[str, Any
     """The task worker's side: import the queued document, recording progress and outcome."""
     from intercampus.accounts.models import User
 
+    # A task runs outside any request scope. The import crosses tenants on purpose, as the
+    # request path does: it finds partners on the platform and creates off-platform ones; it
+    # writes only the job's own institution's copies (services.check_document enforces it).
     with scopes_disabled():
         job = EwpImportJob.objects.select_related("institution").get(uuid=job_uuid)
         if job.phase != Phase.QUEUED:

@@ -789,6 +789,11 @@ def _enqueue_matching(programme_uuid: str, actor_id: int | None, trigger: str) -
             BuddyProgramme.objects.filter(uuid=programme_uuid).update(matching_queued_at=None)
 
 
+def _clear_queued(programme: BuddyProgramme) -> None:
+    with scope(institution=programme.institution):
+        BuddyProgramme.objects.filter(pk=programme.pk).update(matching_queued_at=None)
+
+
 def matching_run_queued(
     *, programme_uuid: str, actor_id: int | None, trigger: str
 ) -> dict[str, Any]:
@@ -797,6 +802,8 @@ def matching_run_queued(
     raised (the task is recorded as failed); the next sign-up queues a new run."""
     from intercampus.accounts.models import User
 
+    # A task runs outside any request scope: it finds its programme by the id it was queued
+    # with, then works inside that programme's institution.
     with scopes_disabled():
         programme = (
             BuddyProgramme.objects.select_related("institution").filter(uuid=programme_uuid).first()
@@ -805,15 +812,13 @@ def matching_run_queued(
     if programme is None:
         return {"skipped": "programme deleted"}
     if not programme.active:
-        with scopes_disabled():
-            BuddyProgramme.objects.filter(pk=programme.pk).update(matching_queued_at=None)
+        _clear_queued(programme)
         return {"skipped": "programme closed"}
     try:
         stats = matching_run(actor=actor, programme=programme, trigger=trigger)
     except Exception:
         logger.exception("Buddy matching of programme %s failed", programme_uuid)
-        with scopes_disabled():
-            BuddyProgramme.objects.filter(pk=programme.pk).update(matching_queued_at=None)
+        _clear_queued(programme)
         raise
     return stats.as_dict()
 
